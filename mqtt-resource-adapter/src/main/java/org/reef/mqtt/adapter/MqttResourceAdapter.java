@@ -1,0 +1,213 @@
+package org.reef.mqtt.adapter;
+
+import jakarta.resource.ResourceException;
+import jakarta.resource.NotSupportedException;
+import jakarta.resource.spi.ActivationSpec;
+import jakarta.resource.spi.BootstrapContext;
+import jakarta.resource.spi.ConfigProperty;
+import jakarta.resource.spi.Connector;
+import jakarta.resource.spi.ResourceAdapter;
+import jakarta.resource.spi.ResourceAdapterInternalException;
+import jakarta.resource.spi.TransactionSupport;
+import jakarta.resource.spi.endpoint.MessageEndpointFactory;
+import org.reef.mqtt.broker.BrokerConfig;
+import org.reef.mqtt.broker.MqttBroker;
+import org.reef.mqtt.inflow.MqttActivation;
+import org.reef.mqtt.inflow.MqttActivationSpec;
+import org.reef.mqtt.transport.MqttServer;
+
+import javax.transaction.xa.XAResource;
+import java.util.Objects;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+/**
+ * The Reef MQTT resource adapter: starts the embedded broker with the adapter and stops it with the adapter.
+ *
+ * <p>Every setting is a config-property with a safe default; {@code META-INF/ironjacamar.xml} sets them from
+ * {@code REEF_*} environment variables or {@code reef.*} system properties. Invalid values fail {@link #start}, and
+ * with it the deployment, instead of leaving a half-working server.
+ */
+@Connector(
+        displayName = "Reef MQTT resource adapter",
+        description = "Embedded MQTT server (Netty) with message inflow to MDBs and an outbound connection factory",
+        vendorName = "Reef",
+        eisType = "MQTT",
+        version = "0.1",
+        transactionSupport = TransactionSupport.TransactionSupportLevel.NoTransaction,
+        reauthenticationSupport = false)
+public class MqttResourceAdapter implements ResourceAdapter {
+
+    private static final Logger LOG = Logger.getLogger(MqttResourceAdapter.class.getName());
+
+    @ConfigProperty(defaultValue = "127.0.0.1", description = "Address the MQTT TCP listener binds to")
+    private String host = "127.0.0.1";
+
+    @ConfigProperty(defaultValue = "1883", description = "Port of the MQTT TCP listener (0 picks a free port)")
+    private Integer port = 1883;
+
+    @ConfigProperty(defaultValue = "262144", description = "Largest MQTT packet accepted, in bytes")
+    private Integer maxPacketSize = 262_144;
+
+    @ConfigProperty(defaultValue = "128", description = "Longest client identifier accepted, in characters")
+    private Integer maxClientIdLength = 128;
+
+    @ConfigProperty(defaultValue = "true", description = "Accept clients that connect without credentials")
+    private Boolean allowAnonymous = Boolean.TRUE;
+
+    @ConfigProperty(defaultValue = "64", description = "Unacknowledged QoS 1 messages per client in each direction")
+    private Integer maxInflight = 64;
+
+    @ConfigProperty(defaultValue = "0", description = "Netty I/O threads (0: twice the number of cores)")
+    private Integer ioThreads = 0;
+
+    private transient MqttBroker broker;
+    private transient MqttServer server;
+
+    @Override
+    public void start(BootstrapContext context) throws ResourceAdapterInternalException {
+        BrokerConfig config;
+        try {
+            config = new BrokerConfig(host, port, maxPacketSize, maxClientIdLength, allowAnonymous, maxInflight,
+                    ioThreads);
+        } catch (IllegalArgumentException | NullPointerException e) {
+            throw new ResourceAdapterInternalException("invalid MQTT adapter configuration: " + e.getMessage(), e);
+        }
+        MqttBroker newBroker = new MqttBroker(config, context.getWorkManager());
+        MqttServer newServer = new MqttServer(newBroker);
+        try {
+            newServer.start();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new ResourceAdapterInternalException("interrupted while binding the MQTT listener", e);
+        } catch (RuntimeException e) {
+            throw new ResourceAdapterInternalException(
+                    "cannot bind the MQTT listener to " + host + ":" + port + ": " + e, e);
+        }
+        broker = newBroker;
+        server = newServer;
+        LOG.log(Level.INFO, "Reef MQTT adapter started on {0}:{1} (anonymous {2})",
+                new Object[]{host, String.valueOf(newServer.port()), allowAnonymous});
+    }
+
+    @Override
+    public void stop() {
+        if (server != null) {
+            server.stop();
+            server = null;
+        }
+        broker = null;
+        LOG.info("Reef MQTT adapter stopped");
+    }
+
+    @Override
+    public void endpointActivation(MessageEndpointFactory endpointFactory, ActivationSpec spec)
+            throws ResourceException {
+        if (!(spec instanceof MqttActivationSpec mqttSpec)) {
+            throw new NotSupportedException("unsupported activation spec " + spec.getClass().getName());
+        }
+        mqttSpec.validate();
+        requireStarted().inflow().add(new MqttActivation(endpointFactory, mqttSpec));
+        LOG.log(Level.INFO, "Endpoint {0} activated on topic filter {1}",
+                new Object[]{endpointFactory.getActivationName(), mqttSpec.getTopicFilter()});
+    }
+
+    @Override
+    public void endpointDeactivation(MessageEndpointFactory endpointFactory, ActivationSpec spec) {
+        MqttBroker current = broker;
+        if (current != null && spec instanceof MqttActivationSpec mqttSpec
+                && current.inflow().remove(endpointFactory, mqttSpec) != null) {
+            LOG.log(Level.INFO, "Endpoint {0} deactivated", endpointFactory.getActivationName());
+        }
+    }
+
+    @Override
+    public XAResource[] getXAResources(ActivationSpec[] specs) {
+        return null;
+    }
+
+    /** The running broker, for the outbound connection factory. */
+    public MqttBroker requireStarted() throws ResourceAdapterInternalException {
+        MqttBroker current = broker;
+        if (current == null) {
+            throw new ResourceAdapterInternalException("the MQTT adapter is not started");
+        }
+        return current;
+    }
+
+    /** The bound port, or -1 when stopped. */
+    public int boundPort() {
+        MqttServer current = server;
+        return current == null ? -1 : current.port();
+    }
+
+    public String getHost() {
+        return host;
+    }
+
+    public void setHost(String host) {
+        this.host = host;
+    }
+
+    public Integer getPort() {
+        return port;
+    }
+
+    public void setPort(Integer port) {
+        this.port = port;
+    }
+
+    public Integer getMaxPacketSize() {
+        return maxPacketSize;
+    }
+
+    public void setMaxPacketSize(Integer maxPacketSize) {
+        this.maxPacketSize = maxPacketSize;
+    }
+
+    public Integer getMaxClientIdLength() {
+        return maxClientIdLength;
+    }
+
+    public void setMaxClientIdLength(Integer maxClientIdLength) {
+        this.maxClientIdLength = maxClientIdLength;
+    }
+
+    public Boolean getAllowAnonymous() {
+        return allowAnonymous;
+    }
+
+    public void setAllowAnonymous(Boolean allowAnonymous) {
+        this.allowAnonymous = allowAnonymous;
+    }
+
+    public Integer getMaxInflight() {
+        return maxInflight;
+    }
+
+    public void setMaxInflight(Integer maxInflight) {
+        this.maxInflight = maxInflight;
+    }
+
+    public Integer getIoThreads() {
+        return ioThreads;
+    }
+
+    public void setIoThreads(Integer ioThreads) {
+        this.ioThreads = ioThreads;
+    }
+
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof MqttResourceAdapter other && Objects.equals(host, other.host)
+                && Objects.equals(port, other.port) && Objects.equals(maxPacketSize, other.maxPacketSize)
+                && Objects.equals(maxClientIdLength, other.maxClientIdLength)
+                && Objects.equals(allowAnonymous, other.allowAnonymous)
+                && Objects.equals(maxInflight, other.maxInflight) && Objects.equals(ioThreads, other.ioThreads);
+    }
+
+    @Override
+    public int hashCode() {
+        return Objects.hash(host, port);
+    }
+}

@@ -1,0 +1,28 @@
+package org.reef.mqtt.api;
+
+import jakarta.resource.ResourceException;
+
+/**
+ * A handle for publishing through the adapter's embedded broker. Publishing does not wait for subscribers: it routes
+ * the message to the sessions whose subscriptions match and returns.
+ *
+ * <p>The connection takes no part in transactions. To publish only what a transaction committed, call it after the
+ * commit (for example from a {@code jakarta.transaction.Synchronization#afterCompletion}).
+ */
+public interface MqttConnection extends AutoCloseable {
+
+    /**
+     * Publishes to every subscription matching {@code topic}, as if a client had published it (but without passing
+     * through message inflow again).
+     *
+     * @param topic   a valid topic name
+     * @param payload the message body; the adapter does not copy it, so do not change it afterwards
+     * @param qos     0, 1 or 2: the highest QoS the message is delivered with
+     * @param retain  whether the broker keeps it as the topic's retained message
+     */
+    void publish(String topic, byte[] payload, int qos, boolean retain) throws ResourceException;
+
+    /** Releases the handle. */
+    @Override
+    void close() throws ResourceException;
+}

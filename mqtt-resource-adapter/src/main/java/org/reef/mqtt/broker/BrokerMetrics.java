@@ -1,0 +1,53 @@
+package org.reef.mqtt.broker;
+
+import java.util.concurrent.atomic.LongAdder;
+
+/** Counters of the broker's traffic and refusals, cheap to bump from any thread. */
+public final class BrokerMetrics {
+
+    private final LongAdder connections = new LongAdder();
+    private final LongAdder published = new LongAdder();
+    private final LongAdder inflowDelivered = new LongAdder();
+    private final LongAdder inflowFailed = new LongAdder();
+    private final LongAdder protocolErrors = new LongAdder();
+
+    public void connectionAccepted() {
+        connections.increment();
+    }
+
+    public void published() {
+        published.increment();
+    }
+
+    public void inflowDelivered() {
+        inflowDelivered.increment();
+    }
+
+    public void inflowFailed() {
+        inflowFailed.increment();
+    }
+
+    public void protocolError() {
+        protocolErrors.increment();
+    }
+
+    public long connections() {
+        return connections.sum();
+    }
+
+    public long publishedCount() {
+        return published.sum();
+    }
+
+    public long inflowDeliveredCount() {
+        return inflowDelivered.sum();
+    }
+
+    public long inflowFailedCount() {
+        return inflowFailed.sum();
+    }
+
+    public long protocolErrorCount() {
+        return protocolErrors.sum();
+    }
+}

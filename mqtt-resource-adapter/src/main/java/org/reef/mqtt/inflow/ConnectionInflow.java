@@ -1,0 +1,119 @@
+package org.reef.mqtt.inflow;
+
+import jakarta.resource.spi.work.Work;
+import jakarta.resource.spi.work.WorkException;
+import jakarta.resource.spi.work.WorkManager;
+import org.reef.mqtt.api.MqttAck;
+
+import java.util.Queue;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+/**
+ * The inbound deliveries of one connection, handed to the container in the order the client published them.
+ *
+ * <p>At most one {@link Work} per connection runs at a time and drains the queue in order, so a client's messages
+ * reach the endpoints in publish order (MQTT 3.1.1 section 4.6) while different connections are delivered in
+ * parallel on the WorkManager's threads. The Netty event loop only enqueues; it never waits for the container. The
+ * queue length is reported back to the caller, which stops reading from the connection when it reaches the bound.
+ */
+public final class ConnectionInflow {
+
+    private static final Logger LOG = Logger.getLogger(ConnectionInflow.class.getName());
+
+    /** Deliveries one Work makes before yielding its thread to other connections. */
+    private static final int BATCH = 64;
+
+    private final WorkManager workManager;
+    private final String clientId;
+    private final Queue<InflowDelivery> queue = new ConcurrentLinkedQueue<>();
+    private final AtomicInteger pending = new AtomicInteger();
+    private final AtomicBoolean scheduled = new AtomicBoolean();
+
+    public ConnectionInflow(WorkManager workManager, String clientId) {
+        this.workManager = workManager;
+        this.clientId = clientId;
+    }
+
+    /**
+     * Queues a delivery and makes sure a Work drains the queue.
+     *
+     * @return the number of deliveries now pending (queued or being delivered) for this connection
+     */
+    public int submit(InflowDelivery delivery) {
+        queue.add(delivery);
+        int now = pending.incrementAndGet();
+        scheduleIfIdle();
+        return now;
+    }
+
+    /** Deliveries queued or in progress. */
+    public int pending() {
+        return pending.get();
+    }
+
+    private void scheduleIfIdle() {
+        if (!scheduled.compareAndSet(false, true)) {
+            return;
+        }
+        try {
+            workManager.scheduleWork(new DrainWork());
+        } catch (WorkException | RuntimeException e) {
+            scheduled.set(false);
+            LOG.log(Level.WARNING, "Client {0}: the WorkManager refused inbound delivery: {1}",
+                    new Object[]{clientId, e.toString()});
+            failAll(e);
+        }
+    }
+
+    private void failAll(Exception cause) {
+        InflowDelivery delivery;
+        while ((delivery = queue.poll()) != null) {
+            pending.decrementAndGet();
+            delivery.completion().completed(null, cause);
+        }
+    }
+
+    private void deliver(InflowDelivery delivery) {
+        MqttAck verdict = MqttAck.ACCEPTED;
+        Throwable failure = null;
+        try {
+            for (MqttActivation activation : delivery.activations()) {
+                MqttAck ack = activation.deliver(delivery.message());
+                if (verdict.accepted() && !ack.accepted()) {
+                    verdict = ack;
+                }
+            }
+        } catch (Exception | Error e) {
+            failure = e;
+        }
+        pending.decrementAndGet();
+        delivery.completion().completed(failure == null ? verdict : null, failure);
+    }
+
+    private final class DrainWork implements Work {
+
+        @Override
+        public void run() {
+            for (int i = 0; i < BATCH; i++) {
+                InflowDelivery next = queue.poll();
+                if (next == null) {
+                    break;
+                }
+                deliver(next);
+            }
+            scheduled.set(false);
+            if (!queue.isEmpty()) {
+                scheduleIfIdle();
+            }
+        }
+
+        @Override
+        public void release() {
+            // Deliveries are short; there is nothing to interrupt.
+        }
+    }
+}

@@ -1,0 +1,49 @@
+package org.reef.mqtt.inflow;
+
+import jakarta.resource.spi.endpoint.MessageEndpointFactory;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+
+/**
+ * The active endpoints. Activations are few and change only at deployment time, so a copy-on-write list gives the
+ * per-PUBLISH lookup a lock-free read.
+ */
+public final class InflowRegistry {
+
+    private final CopyOnWriteArrayList<MqttActivation> activations = new CopyOnWriteArrayList<>();
+
+    public void add(MqttActivation activation) {
+        activations.add(activation);
+    }
+
+    /** Removes the activation of this endpoint and spec; returns it, or null if there was none. */
+    public MqttActivation remove(MessageEndpointFactory factory, MqttActivationSpec spec) {
+        for (MqttActivation activation : activations) {
+            if (activation.endpointFactory() == factory && activation.spec() == spec) {
+                activations.remove(activation);
+                return activation;
+            }
+        }
+        return null;
+    }
+
+    /** The activations whose filter matches the topic, in activation order; empty when the broker routes it. */
+    public List<MqttActivation> match(String topic) {
+        List<MqttActivation> matched = null;
+        for (MqttActivation activation : activations) {
+            if (activation.matches(topic)) {
+                if (matched == null) {
+                    matched = new ArrayList<>(1);
+                }
+                matched.add(activation);
+            }
+        }
+        return matched == null ? List.of() : matched;
+    }
+
+    public int size() {
+        return activations.size();
+    }
+}

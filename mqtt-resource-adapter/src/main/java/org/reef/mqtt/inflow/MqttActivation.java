@@ -1,0 +1,99 @@
+package org.reef.mqtt.inflow;
+
+import jakarta.resource.ResourceException;
+import jakarta.resource.spi.endpoint.MessageEndpoint;
+import jakarta.resource.spi.endpoint.MessageEndpointFactory;
+import org.reef.mqtt.api.MqttAck;
+import org.reef.mqtt.api.MqttInboundMessage;
+import org.reef.mqtt.api.MqttMessageListener;
+import org.reef.mqtt.topic.Topics;
+
+import java.lang.reflect.Method;
+import java.util.Objects;
+
+/**
+ * One activated message endpoint (one MDB) and the topic filter it receives.
+ *
+ * <p>{@link #deliver} runs one message through a fresh endpoint: {@code beforeDelivery} starts the container
+ * transaction, {@code afterDelivery} commits it, and {@code release} returns the endpoint, each in {@code finally}
+ * (JCA 2.1 section 13.5.6). It returns only if the listener returned and the commit succeeded, so the caller may then
+ * acknowledge the message to its publisher.
+ */
+public final class MqttActivation {
+
+    static final Method ON_MESSAGE;
+
+    static {
+        try {
+            ON_MESSAGE = MqttMessageListener.class.getMethod("onMessage", MqttInboundMessage.class);
+        } catch (NoSuchMethodException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
+
+    private final MessageEndpointFactory endpointFactory;
+    private final MqttActivationSpec spec;
+
+    public MqttActivation(MessageEndpointFactory endpointFactory, MqttActivationSpec spec) {
+        this.endpointFactory = Objects.requireNonNull(endpointFactory, "endpointFactory");
+        this.spec = Objects.requireNonNull(spec, "spec");
+    }
+
+    public MessageEndpointFactory endpointFactory() {
+        return endpointFactory;
+    }
+
+    public MqttActivationSpec spec() {
+        return spec;
+    }
+
+    public boolean matches(String topic) {
+        return Topics.matches(spec.getTopicFilter(), topic);
+    }
+
+    /**
+     * Delivers one message and returns the listener's verdict after the endpoint's transaction committed.
+     *
+     * @throws ResourceException if no endpoint could be created or the transaction did not commit
+     * @throws RuntimeException  what the listener threw (its transaction was rolled back)
+     */
+    public MqttAck deliver(MqttInboundMessage message) throws ResourceException {
+        MessageEndpoint endpoint = endpointFactory.createEndpoint(null);
+        try {
+            beginDelivery(endpoint);
+            MqttAck ack;
+            try {
+                ack = ((MqttMessageListener) endpoint).onMessage(message);
+            } catch (RuntimeException | Error listenerFailure) {
+                endAfterFailure(endpoint, listenerFailure);
+                throw listenerFailure;
+            }
+            endpoint.afterDelivery();
+            return ack == null ? MqttAck.ACCEPTED : ack;
+        } finally {
+            endpoint.release();
+        }
+    }
+
+    private static void beginDelivery(MessageEndpoint endpoint) throws ResourceException {
+        try {
+            endpoint.beforeDelivery(ON_MESSAGE);
+        } catch (NoSuchMethodException e) {
+            throw new ResourceException("the endpoint does not implement " + ON_MESSAGE, e);
+        }
+    }
+
+    /** Ends the delivery after the listener threw, keeping the listener's exception as the one reported. */
+    private static void endAfterFailure(MessageEndpoint endpoint, Throwable listenerFailure) {
+        try {
+            endpoint.afterDelivery();
+        } catch (ResourceException | RuntimeException e) {
+            listenerFailure.addSuppressed(e);
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "MqttActivation[" + spec.getTopicFilter() + "]";
+    }
+}

@@ -1,0 +1,83 @@
+package org.reef.mqtt.inflow;
+
+import jakarta.resource.ResourceException;
+import jakarta.resource.spi.Activation;
+import jakarta.resource.spi.ActivationSpec;
+import jakarta.resource.spi.ConfigProperty;
+import jakarta.resource.spi.InvalidPropertyException;
+import jakarta.resource.spi.ResourceAdapter;
+import org.reef.mqtt.api.MqttMessageListener;
+import org.reef.mqtt.topic.TopicException;
+import org.reef.mqtt.topic.Topics;
+
+import java.util.Objects;
+
+/**
+ * Activation properties of an MDB implementing {@link MqttMessageListener}: which topics it receives.
+ *
+ * <pre>
+ * &#64;MessageDriven(activationConfig = &#64;ActivationConfigProperty(propertyName = "topicFilter", propertyValue = "chat/#"))
+ * </pre>
+ */
+@Activation(messageListeners = MqttMessageListener.class)
+public class MqttActivationSpec implements ActivationSpec {
+
+    private ResourceAdapter resourceAdapter;
+
+    @ConfigProperty(description = "MQTT topic filter (wildcards + and # allowed, no shared subscription) whose "
+            + "PUBLISH packets this endpoint receives instead of the broker's own routing")
+    private String topicFilter;
+
+    public String getTopicFilter() {
+        return topicFilter;
+    }
+
+    public void setTopicFilter(String topicFilter) {
+        this.topicFilter = topicFilter;
+    }
+
+    /** Fails the MDB deployment when the filter is missing or invalid (JCA 2.1 section 13.4.2.2). */
+    @Override
+    public void validate() throws InvalidPropertyException {
+        if (topicFilter == null || topicFilter.isBlank()) {
+            throw new InvalidPropertyException("activation property topicFilter is required");
+        }
+        if (Topics.isShared(topicFilter)) {
+            throw new InvalidPropertyException("topicFilter must not be a shared subscription: " + topicFilter);
+        }
+        try {
+            Topics.validateTopicFilter(topicFilter, 0, 0);
+        } catch (TopicException e) {
+            InvalidPropertyException invalid = new InvalidPropertyException(
+                    "invalid topicFilter '" + topicFilter + "': " + e.getMessage());
+            invalid.initCause(e);
+            throw invalid;
+        }
+    }
+
+    @Override
+    public ResourceAdapter getResourceAdapter() {
+        return resourceAdapter;
+    }
+
+    @Override
+    public void setResourceAdapter(ResourceAdapter resourceAdapter) throws ResourceException {
+        this.resourceAdapter = resourceAdapter;
+    }
+
+    @Override
+    public String toString() {
+        return "MqttActivationSpec[topicFilter=" + topicFilter + "]";
+    }
+
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof MqttActivationSpec other && Objects.equals(topicFilter, other.topicFilter)
+                && resourceAdapter == other.resourceAdapter;
+    }
+
+    @Override
+    public int hashCode() {
+        return Objects.hashCode(topicFilter);
+    }
+}

@@ -1,0 +1,47 @@
+package org.reef.mqtt.outbound;
+
+import jakarta.resource.ResourceException;
+import org.reef.mqtt.api.MqttConnection;
+
+/**
+ * A thin handle over a {@link MqttManagedConnection}; it holds no state but the managed connection it is associated
+ * with, which the container may change (JCA 2.1 section 6.5.4.2, connection sharing).
+ */
+public class MqttConnectionImpl implements MqttConnection {
+
+    private volatile MqttManagedConnection managedConnection;
+
+    MqttConnectionImpl(MqttManagedConnection managedConnection) {
+        this.managedConnection = managedConnection;
+    }
+
+    @Override
+    public void publish(String topic, byte[] payload, int qos, boolean retain) throws ResourceException {
+        current().publish(topic, payload, qos, retain);
+    }
+
+    @Override
+    public void close() {
+        MqttManagedConnection managed = managedConnection;
+        if (managed != null) {
+            managedConnection = null;
+            managed.handleClosed(this);
+        }
+    }
+
+    void associate(MqttManagedConnection managed) {
+        this.managedConnection = managed;
+    }
+
+    void invalidate() {
+        this.managedConnection = null;
+    }
+
+    private MqttManagedConnection current() throws ResourceException {
+        MqttManagedConnection managed = managedConnection;
+        if (managed == null) {
+            throw new jakarta.resource.spi.IllegalStateException("the MQTT connection is closed");
+        }
+        return managed;
+    }
+}

@@ -1,0 +1,145 @@
+package org.reef.mqtt.outbound;
+
+import jakarta.resource.NotSupportedException;
+import jakarta.resource.ResourceException;
+import jakarta.resource.spi.ConnectionEvent;
+import jakarta.resource.spi.ConnectionEventListener;
+import jakarta.resource.spi.ConnectionRequestInfo;
+import jakarta.resource.spi.LocalTransaction;
+import jakarta.resource.spi.ManagedConnection;
+import jakarta.resource.spi.ManagedConnectionMetaData;
+import org.reef.mqtt.session.PublishMessage;
+import org.reef.mqtt.topic.TopicException;
+import org.reef.mqtt.topic.Topics;
+
+import javax.security.auth.Subject;
+import javax.transaction.xa.XAResource;
+import java.io.PrintWriter;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+
+/** A pooled outbound connection into the adapter's broker; publishing routes the message to matching sessions. */
+public class MqttManagedConnection implements ManagedConnection {
+
+    private final MqttManagedConnectionFactory factory;
+    private final List<ConnectionEventListener> listeners = new CopyOnWriteArrayList<>();
+    private final List<MqttConnectionImpl> handles = new CopyOnWriteArrayList<>();
+    private PrintWriter logWriter;
+
+    MqttManagedConnection(MqttManagedConnectionFactory factory) {
+        this.factory = factory;
+    }
+
+    MqttManagedConnectionFactory factory() {
+        return factory;
+    }
+
+    void publish(String topic, byte[] payload, int qos, boolean retain) throws ResourceException {
+        if (payload == null) {
+            throw new ResourceException("payload must not be null");
+        }
+        if (qos < 0 || qos > 2) {
+            throw new ResourceException("qos must be 0, 1 or 2: " + qos);
+        }
+        try {
+            Topics.validateTopicName(topic, 0, 0);
+        } catch (TopicException e) {
+            throw new ResourceException("invalid topic name '" + topic + "': " + e.getMessage(), e);
+        }
+        factory.adapter().requireStarted().router().route(new PublishMessage(topic, payload, qos, retain, null));
+    }
+
+    void handleClosed(MqttConnectionImpl handle) {
+        handles.remove(handle);
+        ConnectionEvent event = new ConnectionEvent(this, ConnectionEvent.CONNECTION_CLOSED);
+        event.setConnectionHandle(handle);
+        for (ConnectionEventListener listener : listeners) {
+            listener.connectionClosed(event);
+        }
+    }
+
+    @Override
+    public Object getConnection(Subject subject, ConnectionRequestInfo info) {
+        MqttConnectionImpl handle = new MqttConnectionImpl(this);
+        handles.add(handle);
+        return handle;
+    }
+
+    @Override
+    public void associateConnection(Object connection) throws ResourceException {
+        if (!(connection instanceof MqttConnectionImpl handle)) {
+            throw new ResourceException("not an MQTT connection handle: " + connection);
+        }
+        handle.associate(this);
+        handles.add(handle);
+    }
+
+    @Override
+    public void cleanup() {
+        for (MqttConnectionImpl handle : handles) {
+            handle.invalidate();
+        }
+        handles.clear();
+    }
+
+    @Override
+    public void destroy() {
+        cleanup();
+        listeners.clear();
+    }
+
+    @Override
+    public void addConnectionEventListener(ConnectionEventListener listener) {
+        listeners.add(listener);
+    }
+
+    @Override
+    public void removeConnectionEventListener(ConnectionEventListener listener) {
+        listeners.remove(listener);
+    }
+
+    @Override
+    public XAResource getXAResource() throws ResourceException {
+        throw new NotSupportedException("the MQTT connection is not transactional; publish after commit");
+    }
+
+    @Override
+    public LocalTransaction getLocalTransaction() throws ResourceException {
+        throw new NotSupportedException("the MQTT connection is not transactional; publish after commit");
+    }
+
+    @Override
+    public ManagedConnectionMetaData getMetaData() {
+        return new ManagedConnectionMetaData() {
+            @Override
+            public String getEISProductName() {
+                return "Reef MQTT";
+            }
+
+            @Override
+            public String getEISProductVersion() {
+                return "0.1";
+            }
+
+            @Override
+            public int getMaxConnections() {
+                return 0;
+            }
+
+            @Override
+            public String getUserName() {
+                return null;
+            }
+        };
+    }
+
+    @Override
+    public void setLogWriter(PrintWriter out) {
+        this.logWriter = out;
+    }
+
+    @Override
+    public PrintWriter getLogWriter() {
+        return logWriter;
+    }
+}

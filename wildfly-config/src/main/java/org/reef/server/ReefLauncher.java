@@ -1,0 +1,115 @@
+package org.reef.server;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.logging.Logger;
+import java.util.stream.Stream;
+
+/**
+ * The run command: starts the embedded PostgreSQL (unless {@code REEF_DB_URL} points to another database), then the
+ * provisioned WildFly with the EAR deployed, in the foreground. Ctrl-C (or SIGTERM) stops WildFly, then PostgreSQL.
+ *
+ * <pre>java org.reef.server.ReefLauncher &lt;wildfly home&gt; &lt;ear file&gt; &lt;server base dir&gt;</pre>
+ *
+ * The server base dir is a private copy of {@code standalone/} so that the run command's deployment never meets the
+ * integration tests, which deploy through Arquillian into the provisioned server itself.
+ */
+public final class ReefLauncher {
+
+    private static final Logger LOG = Logger.getLogger(ReefLauncher.class.getName());
+    private static final long STOP_TIMEOUT_SECONDS = 60;
+
+    private static boolean stopped;
+
+    private ReefLauncher() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        if (args.length != 3) {
+            System.err.println("usage: ReefLauncher <wildfly home> <ear file> <server base dir>");
+            System.exit(2);
+        }
+        Path home = Path.of(args[0]).toAbsolutePath();
+        Path ear = Path.of(args[1]).toAbsolutePath();
+        Path base = Path.of(args[2]).toAbsolutePath();
+
+        Map<String, String> env = new HashMap<>(System.getenv());
+        EmbeddedDatabase database = null;
+        if (blank(env.get("REEF_DB_URL"))) {
+            Path dataDir = Path.of(env.getOrDefault("REEF_DATA_DIR",
+                    Path.of(System.getProperty("user.home"), ".reef", "data").toString()));
+            database = EmbeddedDatabase.start(dataDir.resolve("postgres"),
+                    Integer.parseInt(env.getOrDefault("REEF_DB_PORT", "0")), "reef");
+            env.put("REEF_DB_URL", database.jdbcUrl());
+            env.put("REEF_DB_USER", EmbeddedDatabase.USER);
+            env.put("REEF_DB_PASSWORD", EmbeddedDatabase.PASSWORD);
+        } else {
+            LOG.info("Using the external database " + env.get("REEF_DB_URL"));
+        }
+
+        prepareBaseDir(home, ear, base);
+        Process wildfly = new ProcessBuilder(List.of(home.resolve("bin/standalone.sh").toString(),
+                "-c", "reef.xml", "-Djboss.server.base.dir=" + base))
+                .directory(home.toFile())
+                .inheritIO()
+                .start();
+        EmbeddedDatabase db = database;
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> stop(wildfly, db), "reef-launcher-stop"));
+        int exit = wildfly.waitFor();
+        stop(wildfly, db);
+        System.exit(exit);
+    }
+
+    /** Copies the provisioned configuration and the EAR into the run's own server base dir. */
+    static void prepareBaseDir(Path home, Path ear, Path base) throws IOException {
+        Path configuration = base.resolve("configuration");
+        Files.createDirectories(configuration);
+        try (Stream<Path> files = Files.list(home.resolve("standalone/configuration"))) {
+            for (Path file : (Iterable<Path>) files.filter(Files::isRegularFile)::iterator) {
+                Files.copy(file, configuration.resolve(file.getFileName()), StandardCopyOption.REPLACE_EXISTING);
+            }
+        }
+        Path deployments = base.resolve("deployments");
+        Files.createDirectories(deployments);
+        try (Stream<Path> stale = Files.list(deployments)) {
+            for (Path marker : (Iterable<Path>) stale.filter(p -> p.getFileName().toString().startsWith("im-ear.ear."))::iterator) {
+                Files.delete(marker);
+            }
+        }
+        Files.copy(ear, deployments.resolve("im-ear.ear"), StandardCopyOption.REPLACE_EXISTING);
+    }
+
+    private static synchronized void stop(Process wildfly, EmbeddedDatabase database) {
+        if (stopped) {
+            return;
+        }
+        stopped = true;
+        try {
+            if (wildfly.isAlive()) {
+                wildfly.destroy();
+                if (!wildfly.waitFor(STOP_TIMEOUT_SECONDS, TimeUnit.SECONDS)) {
+                    wildfly.destroyForcibly();
+                }
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        if (database != null) {
+            try {
+                database.close();
+            } catch (IOException | RuntimeException e) {
+                System.err.println("Stopping the embedded PostgreSQL failed: " + e);
+            }
+        }
+    }
+
+    private static boolean blank(String value) {
+        return value == null || value.isBlank();
+    }
+}
