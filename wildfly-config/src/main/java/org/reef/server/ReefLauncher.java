@@ -4,10 +4,13 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.logging.Logger;
 import java.util.stream.Stream;
 
@@ -53,12 +56,15 @@ public final class ReefLauncher {
             LOG.info("Using the external database " + env.get("REEF_DB_URL"));
         }
 
+        // standalone.sh then runs the server JVM in the background and forwards INT/TERM to it.
+        env.put("LAUNCH_JBOSS_IN_BACKGROUND", "true");
         prepareBaseDir(home, ear, base);
-        Process wildfly = new ProcessBuilder(List.of(home.resolve("bin/standalone.sh").toString(),
+        ProcessBuilder builder = new ProcessBuilder(List.of(home.resolve("bin/standalone.sh").toString(),
                 "-c", "reef.xml", "-Djboss.server.base.dir=" + base))
                 .directory(home.toFile())
-                .inheritIO()
-                .start();
+                .inheritIO();
+        builder.environment().putAll(env);
+        Process wildfly = builder.start();
         EmbeddedDatabase db = database;
         Runtime.getRuntime().addShutdownHook(new Thread(() -> stop(wildfly, db), "reef-launcher-stop"));
         int exit = wildfly.waitFor();
@@ -85,26 +91,36 @@ public final class ReefLauncher {
         Files.copy(ear, deployments.resolve("im-ear.ear"), StandardCopyOption.REPLACE_EXISTING);
     }
 
+    /**
+     * Stops WildFly (SIGTERM to the server JVM and its start script: a graceful shutdown), waits for it with a bound,
+     * then stops PostgreSQL. Runs once, from the shutdown hook or when WildFly exits by itself.
+     */
     private static synchronized void stop(Process wildfly, EmbeddedDatabase database) {
         if (stopped) {
             return;
         }
         stopped = true;
-        try {
-            if (wildfly.isAlive()) {
-                wildfly.destroy();
-                if (!wildfly.waitFor(STOP_TIMEOUT_SECONDS, TimeUnit.SECONDS)) {
-                    wildfly.destroyForcibly();
-                }
+        List<ProcessHandle> processes = new ArrayList<>(wildfly.descendants().toList());
+        processes.add(wildfly.toHandle());
+        processes.forEach(ProcessHandle::destroy);
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(STOP_TIMEOUT_SECONDS);
+        for (ProcessHandle process : processes) {
+            long left = deadline - System.nanoTime();
+            try {
+                process.onExit().get(Math.max(left, 1), TimeUnit.NANOSECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                break;
+            } catch (ExecutionException | TimeoutException e) {
+                LOG.warning("WildFly did not stop in time; killing process " + process.pid());
+                process.destroyForcibly();
             }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
         }
         if (database != null) {
             try {
                 database.close();
             } catch (IOException | RuntimeException e) {
-                System.err.println("Stopping the embedded PostgreSQL failed: " + e);
+                LOG.warning("Stopping the embedded PostgreSQL failed: " + e);
             }
         }
     }
