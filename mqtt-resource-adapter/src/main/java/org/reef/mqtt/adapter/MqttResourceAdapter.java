@@ -61,6 +61,30 @@ public class MqttResourceAdapter implements ResourceAdapter {
     @ConfigProperty(defaultValue = "0", description = "Netty I/O threads (0: twice the number of cores)")
     private Integer ioThreads = 0;
 
+    @ConfigProperty(defaultValue = "1000", description = "Messages queued per session beyond the inflight window "
+            + "(offline or slow client); when full, queued QoS 0 messages are dropped first, then new ones")
+    private Integer maxQueued = 1000;
+
+    @ConfigProperty(defaultValue = "4096", description = "Longest topic name or filter, in UTF-8 bytes")
+    private Integer maxTopicLength = 4096;
+
+    @ConfigProperty(defaultValue = "128", description = "Most levels in a topic name or filter")
+    private Integer maxTopicLevels = 128;
+
+    @ConfigProperty(defaultValue = "0", description = "Longest keep-alive granted in seconds (0: no cap); MQTT 5 "
+            + "clients asking for more get Server Keep Alive")
+    private Integer maxKeepAlive = 0;
+
+    @ConfigProperty(defaultValue = "0", description = "Concurrent connections accepted (0: no limit)")
+    private Integer maxConnections = 0;
+
+    @ConfigProperty(defaultValue = "64", description = "Highest MQTT 5 Topic Alias a client may use (0: none)")
+    private Integer topicAliasMaximum = 64;
+
+    @ConfigProperty(defaultValue = "4294967295", description = "Longest session expiry granted in seconds; also the "
+            + "lifetime of MQTT 3.1.1 persistent sessions (4294967295: never expire)")
+    private Long maxSessionExpiry = 0xFFFF_FFFFL;
+
     private transient MqttBroker broker;
     private transient MqttServer server;
 
@@ -69,7 +93,8 @@ public class MqttResourceAdapter implements ResourceAdapter {
         BrokerConfig config;
         try {
             config = new BrokerConfig(host, port, maxPacketSize, maxClientIdLength, allowAnonymous, maxInflight,
-                    ioThreads);
+                    ioThreads, maxQueued, maxTopicLength, maxTopicLevels, maxKeepAlive, maxConnections,
+                    topicAliasMaximum, maxSessionExpiry);
         } catch (IllegalArgumentException | NullPointerException e) {
             throw new ResourceAdapterInternalException("invalid MQTT adapter configuration: " + e.getMessage(), e);
         }
@@ -197,13 +222,75 @@ public class MqttResourceAdapter implements ResourceAdapter {
         this.ioThreads = ioThreads;
     }
 
+    public Integer getMaxQueued() {
+        return maxQueued;
+    }
+
+    public void setMaxQueued(Integer maxQueued) {
+        this.maxQueued = maxQueued;
+    }
+
+    public Integer getMaxTopicLength() {
+        return maxTopicLength;
+    }
+
+    public void setMaxTopicLength(Integer maxTopicLength) {
+        this.maxTopicLength = maxTopicLength;
+    }
+
+    public Integer getMaxTopicLevels() {
+        return maxTopicLevels;
+    }
+
+    public void setMaxTopicLevels(Integer maxTopicLevels) {
+        this.maxTopicLevels = maxTopicLevels;
+    }
+
+    public Integer getMaxKeepAlive() {
+        return maxKeepAlive;
+    }
+
+    public void setMaxKeepAlive(Integer maxKeepAlive) {
+        this.maxKeepAlive = maxKeepAlive;
+    }
+
+    public Integer getMaxConnections() {
+        return maxConnections;
+    }
+
+    public void setMaxConnections(Integer maxConnections) {
+        this.maxConnections = maxConnections;
+    }
+
+    public Integer getTopicAliasMaximum() {
+        return topicAliasMaximum;
+    }
+
+    public void setTopicAliasMaximum(Integer topicAliasMaximum) {
+        this.topicAliasMaximum = topicAliasMaximum;
+    }
+
+    public Long getMaxSessionExpiry() {
+        return maxSessionExpiry;
+    }
+
+    public void setMaxSessionExpiry(Long maxSessionExpiry) {
+        this.maxSessionExpiry = maxSessionExpiry;
+    }
+
     @Override
     public boolean equals(Object o) {
         return o instanceof MqttResourceAdapter other && Objects.equals(host, other.host)
                 && Objects.equals(port, other.port) && Objects.equals(maxPacketSize, other.maxPacketSize)
                 && Objects.equals(maxClientIdLength, other.maxClientIdLength)
                 && Objects.equals(allowAnonymous, other.allowAnonymous)
-                && Objects.equals(maxInflight, other.maxInflight) && Objects.equals(ioThreads, other.ioThreads);
+                && Objects.equals(maxInflight, other.maxInflight) && Objects.equals(ioThreads, other.ioThreads)
+                && Objects.equals(maxQueued, other.maxQueued) && Objects.equals(maxTopicLength, other.maxTopicLength)
+                && Objects.equals(maxTopicLevels, other.maxTopicLevels)
+                && Objects.equals(maxKeepAlive, other.maxKeepAlive)
+                && Objects.equals(maxConnections, other.maxConnections)
+                && Objects.equals(topicAliasMaximum, other.topicAliasMaximum)
+                && Objects.equals(maxSessionExpiry, other.maxSessionExpiry);
     }
 
     @Override

@@ -3,41 +3,57 @@ package org.reef.mqtt.broker;
 /**
  * Validated settings of the embedded broker, built by the resource adapter from its config-properties.
  *
- * @param host             address the TCP listener binds to
- * @param port             TCP port of the plain MQTT listener; 0 picks a free port (tests)
- * @param maxPacketSize    largest packet accepted, in bytes (MQTT 5 Maximum Packet Size sent in CONNACK)
+ * @param host              address the TCP listener binds to
+ * @param port              TCP port of the plain MQTT listener; 0 picks a free port (tests)
+ * @param maxPacketSize     largest packet accepted, in bytes (MQTT 5 Maximum Packet Size sent in CONNACK)
  * @param maxClientIdLength longest client identifier accepted, in characters
- * @param allowAnonymous   whether a CONNECT without a user name is accepted
- * @param maxInflight      outbound QoS 1/2 messages awaiting acknowledgement per client, and inbound deliveries
- *                         queued for the container per connection before the adapter stops reading from it
- * @param ioThreads        Netty event loop threads; 0 means Netty's default (2 x cores)
+ * @param allowAnonymous    whether a CONNECT without credentials is accepted
+ * @param maxInflight       outbound QoS 1/2 messages awaiting acknowledgement per client, and inbound QoS 1/2
+ *                          messages a client may have unacknowledged (MQTT 5 Receive Maximum)
+ * @param ioThreads         Netty event loop threads; 0 means Netty's default (2 x cores)
+ * @param maxQueued         messages queued per session beyond the inflight window (offline or slow client)
+ * @param maxTopicLength    longest topic name or filter, in UTF-8 bytes
+ * @param maxTopicLevels    most levels in a topic name or filter
+ * @param maxKeepAlive      longest keep-alive granted, in seconds (0: no cap); MQTT 5 clients asking for more get
+ *                          Server Keep Alive
+ * @param maxConnections    concurrent connections accepted (0: no limit)
+ * @param topicAliasMaximum highest Topic Alias a client may use towards the server (MQTT 5; 0 disables them)
+ * @param maxSessionExpiry  longest Session Expiry Interval granted, in seconds (also for MQTT 3.1.1 persistent
+ *                          sessions)
  */
 public record BrokerConfig(String host, int port, int maxPacketSize, int maxClientIdLength, boolean allowAnonymous,
-                           int maxInflight, int ioThreads) {
+                           int maxInflight, int ioThreads, int maxQueued, int maxTopicLength, int maxTopicLevels,
+                           int maxKeepAlive, int maxConnections, int topicAliasMaximum, long maxSessionExpiry) {
 
     public BrokerConfig {
         if (host == null || host.isBlank()) {
             throw new IllegalArgumentException("host must not be empty");
         }
-        if (port < 0 || port > 65535) {
-            throw new IllegalArgumentException("port out of range: " + port);
+        requireRange("port", port, 0, 65535);
+        requireRange("maxPacketSize", maxPacketSize, 64, 268_435_455);
+        requireRange("maxClientIdLength", maxClientIdLength, 23, 65535);
+        requireRange("maxInflight", maxInflight, 1, 65535);
+        requireRange("ioThreads", ioThreads, 0, 1024);
+        requireRange("maxQueued", maxQueued, 0, 10_000_000);
+        requireRange("maxTopicLength", maxTopicLength, 1, 65535);
+        requireRange("maxTopicLevels", maxTopicLevels, 1, 65535);
+        requireRange("maxKeepAlive", maxKeepAlive, 0, 65535);
+        requireRange("maxConnections", maxConnections, 0, Integer.MAX_VALUE);
+        requireRange("topicAliasMaximum", topicAliasMaximum, 0, 65535);
+        if (maxSessionExpiry < 0 || maxSessionExpiry > 0xFFFF_FFFFL) {
+            throw new IllegalArgumentException("maxSessionExpiry must be between 0 and 4294967295: " + maxSessionExpiry);
         }
-        if (maxPacketSize < 64 || maxPacketSize > 268_435_455) {
-            throw new IllegalArgumentException("maxPacketSize must be between 64 and 268435455: " + maxPacketSize);
-        }
-        if (maxClientIdLength < 23 || maxClientIdLength > 65535) {
-            throw new IllegalArgumentException("maxClientIdLength must be between 23 and 65535: " + maxClientIdLength);
-        }
-        if (maxInflight < 1 || maxInflight > 65535) {
-            throw new IllegalArgumentException("maxInflight must be between 1 and 65535: " + maxInflight);
-        }
-        if (ioThreads < 0) {
-            throw new IllegalArgumentException("ioThreads must not be negative: " + ioThreads);
+    }
+
+    private static void requireRange(String name, long value, long min, long max) {
+        if (value < min || value > max) {
+            throw new IllegalArgumentException(name + " must be between " + min + " and " + max + ": " + value);
         }
     }
 
     /** Defaults for tests: loopback, a free port, anonymous access. */
     public static BrokerConfig forTests() {
-        return new BrokerConfig("127.0.0.1", 0, 256 * 1024, 128, true, 64, 1);
+        return new BrokerConfig("127.0.0.1", 0, 256 * 1024, 128, true, 64, 1, 1000, 4096, 128, 0, 0, 16,
+                0xFFFF_FFFFL);
     }
 }

@@ -10,6 +10,8 @@ public final class BrokerMetrics {
     private final LongAdder inflowDelivered = new LongAdder();
     private final LongAdder inflowFailed = new LongAdder();
     private final LongAdder protocolErrors = new LongAdder();
+    private final LongAdder authenticationsRefused = new LongAdder();
+    private final LongAdder refusedPublishes = new LongAdder();
 
     public void connectionAccepted() {
         connections.increment();
@@ -29,6 +31,22 @@ public final class BrokerMetrics {
 
     public void protocolError() {
         protocolErrors.increment();
+    }
+
+    public void authenticationRefused() {
+        authenticationsRefused.increment();
+    }
+
+    public void publishRefused() {
+        refusedPublishes.increment();
+    }
+
+    public long authenticationsRefusedCount() {
+        return authenticationsRefused.sum();
+    }
+
+    public long refusedPublishCount() {
+        return refusedPublishes.sum();
     }
 
     public long connections() {

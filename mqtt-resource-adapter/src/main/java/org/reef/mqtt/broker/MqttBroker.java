@@ -3,9 +3,11 @@ package org.reef.mqtt.broker;
 import jakarta.resource.spi.work.WorkManager;
 import org.reef.mqtt.inflow.InflowRegistry;
 import org.reef.mqtt.session.MessageRouter;
+import org.reef.mqtt.session.RetainedMessages;
 import org.reef.mqtt.session.SessionRegistry;
 
 import java.util.Objects;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * The broker's shared state, one per resource adapter instance: configuration, connected sessions, subscriptions
@@ -20,10 +22,14 @@ public final class MqttBroker {
     private final MessageRouter router = new MessageRouter(sessions);
     private final InflowRegistry inflow = new InflowRegistry();
     private final BrokerMetrics metrics = new BrokerMetrics();
+    private final RetainedMessages retained = new RetainedMessages();
+    private final AtomicInteger connected = new AtomicInteger();
+    private volatile Authenticator authenticator;
 
     public MqttBroker(BrokerConfig config, WorkManager workManager) {
         this.config = Objects.requireNonNull(config, "config");
         this.workManager = Objects.requireNonNull(workManager, "workManager");
+        this.authenticator = new AnonymousAuthenticator(config.allowAnonymous());
     }
 
     public BrokerConfig config() {
@@ -48,5 +54,23 @@ public final class MqttBroker {
 
     public BrokerMetrics metrics() {
         return metrics;
+    }
+
+    public RetainedMessages retained() {
+        return retained;
+    }
+
+    public Authenticator authenticator() {
+        return authenticator;
+    }
+
+    /** Installs the authenticator that checks every later CONNECT. */
+    public void authenticator(Authenticator newAuthenticator) {
+        this.authenticator = Objects.requireNonNull(newAuthenticator, "authenticator");
+    }
+
+    /** Connections with an open session, for the connection limit. */
+    public AtomicInteger connected() {
+        return connected;
     }
 }

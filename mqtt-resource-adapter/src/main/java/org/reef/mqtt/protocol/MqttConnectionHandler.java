@@ -1,6 +1,5 @@
 package org.reef.mqtt.protocol;
 
-import io.netty.buffer.ByteBufUtil;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.handler.codec.DecoderException;
@@ -10,56 +9,53 @@ import io.netty.handler.codec.mqtt.MqttConnectReturnCode;
 import io.netty.handler.codec.mqtt.MqttIdentifierRejectedException;
 import io.netty.handler.codec.mqtt.MqttMessage;
 import io.netty.handler.codec.mqtt.MqttMessageIdVariableHeader;
+import io.netty.handler.codec.mqtt.MqttProperties.MqttPropertyType;
+import io.netty.handler.codec.mqtt.MqttPubReplyMessageVariableHeader;
 import io.netty.handler.codec.mqtt.MqttPublishMessage;
+import io.netty.handler.codec.mqtt.MqttReasonCodeAndPropertiesVariableHeader;
 import io.netty.handler.codec.mqtt.MqttSubscribeMessage;
-import io.netty.handler.codec.mqtt.MqttTopicSubscription;
 import io.netty.handler.codec.mqtt.MqttUnacceptableProtocolVersionException;
 import io.netty.handler.codec.mqtt.MqttUnsubscribeMessage;
 import io.netty.handler.codec.mqtt.MqttVersion;
-import io.netty.util.AttributeKey;
 import io.netty.handler.timeout.IdleStateEvent;
+import io.netty.util.AttributeKey;
 import io.netty.util.ReferenceCountUtil;
-import org.reef.mqtt.api.MqttAck;
-import org.reef.mqtt.api.MqttInboundMessage;
 import org.reef.mqtt.broker.MqttBroker;
-import org.reef.mqtt.inflow.ConnectionInflow;
-import org.reef.mqtt.inflow.InflowDelivery;
-import org.reef.mqtt.inflow.MqttActivation;
-import org.reef.mqtt.session.PublishMessage;
 import org.reef.mqtt.session.Session;
-import org.reef.mqtt.session.Subscription;
-import org.reef.mqtt.topic.TopicException;
-import org.reef.mqtt.topic.Topics;
 
-import java.time.Instant;
-import java.util.List;
+import java.util.ArrayDeque;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
 /**
- * The protocol state machine of one connection: expects CONNECT first (MQTT 3.1.1 section 3.1), then serves
- * SUBSCRIBE, UNSUBSCRIBE, PUBLISH, PUBACK, PINGREQ and DISCONNECT for the session it opened.
+ * The protocol state machine of one connection: CONNECT first (MQTT 3.1.1 section 3.1), then the packets of the
+ * session it opened, each passed to the handler of its kind; malformed input and protocol violations close the
+ * connection (MQTT 5: after a DISCONNECT with the reason), counted and logged without a stack trace.
  *
- * <p>Runs on the connection's event loop and never blocks it: a PUBLISH whose topic an MDB activated is queued for
- * the container ({@link ConnectionInflow}) and acknowledged when the delivery committed; any other PUBLISH is routed
- * at once. Decoded packets are released in {@code finally}; a payload is copied out once, before it leaves the
- * handler.
+ * <p>Runs on the connection's event loop and never blocks it. Decoded packets are released in {@code finally};
+ * packets that arrive while CONNECT is still being authenticated wait, retained, and are replayed in order.
  */
-public final class MqttConnectionHandler extends ChannelInboundHandlerAdapter {
+public final class MqttConnectionHandler extends ChannelInboundHandlerAdapter implements Disconnector {
 
     private static final Logger LOG = Logger.getLogger(MqttConnectionHandler.class.getName());
-
     private static final AttributeKey<MqttVersion> MQTT_VERSION = AttributeKey.valueOf("NETTY_CODEC_MQTT_VERSION");
+    /** Packets a client may send after CONNECT before its CONNACK. */
+    private static final int MAX_EARLY_PACKETS = 64;
 
     private final MqttBroker broker;
-    private final ConnectSupport connectSupport;
-    private Session session;
-    private ConnectionInflow inflow;
-    private int protocolLevel;
+    private final SessionLifecycle lifecycle;
+    private final ConnectHandler connectHandler;
+    private final PublishHandler publishHandler;
+    private final SubscribeHandler subscribeHandler;
+    private final Connection connection = new Connection();
+    private final ArrayDeque<MqttMessage> early = new ArrayDeque<>();
 
     public MqttConnectionHandler(MqttBroker broker) {
         this.broker = broker;
-        this.connectSupport = new ConnectSupport(broker);
+        this.lifecycle = new SessionLifecycle(broker);
+        this.connectHandler = new ConnectHandler(broker, lifecycle);
+        this.publishHandler = new PublishHandler(broker, this);
+        this.subscribeHandler = new SubscribeHandler(broker, this);
     }
 
     @Override
@@ -72,18 +68,12 @@ public final class MqttConnectionHandler extends ChannelInboundHandlerAdapter {
                 onDecoderFailure(ctx, message.decoderResult().cause());
                 return;
             }
-            if (session == null) {
+            if (!connection.connectReceived) {
                 onFirstPacket(ctx, message);
-                return;
-            }
-            switch (message.fixedHeader().messageType()) {
-                case PUBLISH -> onPublish(ctx, (MqttPublishMessage) message);
-                case PUBACK -> session.acknowledge(((MqttMessageIdVariableHeader) message.variableHeader()).messageId());
-                case SUBSCRIBE -> onSubscribe(ctx, (MqttSubscribeMessage) message);
-                case UNSUBSCRIBE -> onUnsubscribe(ctx, (MqttUnsubscribeMessage) message);
-                case PINGREQ -> ctx.writeAndFlush(MqttMessage.PINGRESP);
-                case DISCONNECT -> ctx.close();
-                default -> protocolViolation(ctx, "unexpected " + message.fixedHeader().messageType());
+            } else if (!connection.isConnected()) {
+                holdUntilConnected(ctx, message);
+            } else {
+                dispatch(ctx, message);
             }
         } finally {
             ReferenceCountUtil.release(msg);
@@ -99,135 +89,115 @@ public final class MqttConnectionHandler extends ChannelInboundHandlerAdapter {
             ctx.close();
             return;
         }
-        protocolLevel = connect.variableHeader().version();
-        session = connectSupport.open(ctx, connect);
-        if (session != null) {
-            inflow = new ConnectionInflow(broker.workManager(), session.clientId());
-        }
+        connection.connectReceived = true;
+        connectHandler.connect(ctx, connection, connect, () -> replayEarly(ctx));
     }
 
-    private void onPublish(ChannelHandlerContext ctx, MqttPublishMessage publish) {
-        String topic = publish.variableHeader().topicName();
-        int qos = publish.fixedHeader().qosLevel().value();
-        int packetId = publish.variableHeader().packetId();
-        try {
-            Topics.validateTopicName(topic, 0, 0);
-        } catch (TopicException e) {
-            disconnectWith(ctx, ReasonCodes.TOPIC_NAME_INVALID, "invalid topic name: " + e.getMessage());
+    private void holdUntilConnected(ChannelHandlerContext ctx, MqttMessage message) {
+        if (message instanceof MqttConnectMessage || early.size() >= MAX_EARLY_PACKETS) {
+            protocolViolation(ctx, "too many packets before CONNACK, or a second CONNECT");
             return;
         }
-        if (qos == 2) {
-            disconnectWith(ctx, ReasonCodes.QOS_NOT_SUPPORTED, "QoS 2 is not supported yet");
-            return;
-        }
-        broker.metrics().published();
-        byte[] payload = ByteBufUtil.getBytes(publish.payload());
-        boolean retain = publish.fixedHeader().isRetain();
-        List<MqttActivation> activations = broker.inflow().match(topic);
-        if (activations.isEmpty()) {
-            broker.router().route(new PublishMessage(topic, payload, qos, retain, session.clientId()));
-            if (qos == 1) {
-                ctx.writeAndFlush(MqttReplies.pubAck(packetId, ReasonCodes.SUCCESS, null, isV5()));
-            }
-            return;
-        }
-        MqttInboundMessage inbound = new MqttInboundMessage(session.clientId(), session.username(), topic, payload,
-                qos, retain, Instant.now());
-        int pending = inflow.submit(new InflowDelivery(inbound, activations,
-                (ack, failure) -> ctx.executor().execute(() -> onDelivered(ctx, packetId, qos, ack, failure))));
-        if (pending >= broker.config().maxInflight() && ctx.channel().config().isAutoRead()) {
-            // Back-pressure: stop reading from this client until the container caught up.
-            ctx.channel().config().setAutoRead(false);
-        }
+        early.add((MqttMessage) ReferenceCountUtil.retain(message));
     }
 
-    /** Acknowledges an inbound message after its delivery ended. Event loop. */
-    private void onDelivered(ChannelHandlerContext ctx, int packetId, int qos, MqttAck ack, Throwable failure) {
-        if (!ctx.channel().config().isAutoRead() && inflow.pending() <= broker.config().maxInflight() / 2) {
-            ctx.channel().config().setAutoRead(true);
-        }
-        if (failure != null) {
-            broker.metrics().inflowFailed();
-            LOG.log(Level.WARNING, "Client {0}: delivery to the application failed, not acknowledged: {1}",
-                    new Object[]{session.clientId(), failure.toString()});
-            if (qos == 1 && isV5() && ctx.channel().isActive()) {
-                ctx.writeAndFlush(MqttReplies.pubAck(packetId, ReasonCodes.UNSPECIFIED_ERROR,
-                        "the server could not take the message", true));
-            }
-            return;
-        }
-        broker.metrics().inflowDelivered();
-        if (qos == 1 && ctx.channel().isActive()) {
-            ctx.writeAndFlush(MqttReplies.pubAck(packetId, ack.reasonCode(), ack.reasonString(), isV5()));
-        }
-    }
-
-    private void onSubscribe(ChannelHandlerContext ctx, MqttSubscribeMessage subscribe) {
-        List<MqttTopicSubscription> requests = subscribe.payload().topicSubscriptions();
-        int[] codes = new int[requests.size()];
-        for (int i = 0; i < codes.length; i++) {
-            MqttTopicSubscription request = requests.get(i);
-            String filter = request.topicFilter();
+    private void replayEarly(ChannelHandlerContext ctx) {
+        MqttMessage message;
+        while ((message = early.poll()) != null) {
             try {
-                Topics.validateTopicFilter(filter, 0, 0);
-            } catch (TopicException e) {
-                LOG.log(Level.FINE, "Client {0}: invalid filter {1}: {2}",
-                        new Object[]{session.clientId(), filter, e.getMessage()});
-                codes[i] = isV5() ? ReasonCodes.TOPIC_FILTER_INVALID : ReasonCodes.UNSPECIFIED_ERROR;
-                continue;
+                if (ctx.channel().isActive()) {
+                    dispatch(ctx, message);
+                }
+            } finally {
+                ReferenceCountUtil.release(message);
             }
-            int granted = Math.min(request.qualityOfService().value(), 1);
-            broker.router().subscribe(new Subscription(session.clientId(), filter, granted));
-            codes[i] = granted;
         }
-        ctx.writeAndFlush(MqttReplies.subAck(subscribe.idAndPropertiesVariableHeader().messageId(), codes));
     }
 
-    private void onUnsubscribe(ChannelHandlerContext ctx, MqttUnsubscribeMessage unsubscribe) {
-        List<String> filters = unsubscribe.payload().topics();
-        Short[] codes = new Short[filters.size()];
-        for (int i = 0; i < codes.length; i++) {
-            boolean existed = broker.router().unsubscribe(session.clientId(), filters.get(i));
-            codes[i] = (short) (existed ? ReasonCodes.SUCCESS : ReasonCodes.NO_SUBSCRIPTION_EXISTED);
+    private void dispatch(ChannelHandlerContext ctx, MqttMessage message) {
+        Session session = connection.session;
+        switch (message.fixedHeader().messageType()) {
+            case PUBLISH -> publishHandler.publish(ctx, connection, (MqttPublishMessage) message);
+            case PUBACK -> session.onPubAck(packetId(message));
+            case PUBREC -> session.onPubRec(packetId(message), reasonCode(message) < 0x80);
+            case PUBREL -> publishHandler.release(ctx, connection, packetId(message));
+            case PUBCOMP -> session.onPubComp(packetId(message));
+            case SUBSCRIBE -> subscribeHandler.subscribe(ctx, connection, (MqttSubscribeMessage) message);
+            case UNSUBSCRIBE -> subscribeHandler.unsubscribe(ctx, connection, (MqttUnsubscribeMessage) message);
+            case PINGREQ -> ctx.writeAndFlush(MqttMessage.PINGRESP);
+            case DISCONNECT -> onDisconnect(ctx, message);
+            default -> protocolViolation(ctx, "unexpected " + message.fixedHeader().messageType());
         }
-        ctx.writeAndFlush(MqttReplies.unsubAck(unsubscribe.idAndPropertiesVariableHeader().messageId(), codes, isV5()));
+    }
+
+    /** DISCONNECT from the client (MQTT 3.1.1 section 3.14, MQTT 5.0 section 3.14). */
+    private void onDisconnect(ChannelHandlerContext ctx, MqttMessage message) {
+        if (connection.isV5() && message.variableHeader() instanceof MqttReasonCodeAndPropertiesVariableHeader header) {
+            Long expiry = Properties5.integer(header.properties(), MqttPropertyType.SESSION_EXPIRY_INTERVAL);
+            Session session = connection.session;
+            if (expiry != null) {
+                if (session.expiryIntervalSeconds() == 0 && expiry != 0) {
+                    // MQTT 5.0 section 3.14.2.2.2 [MQTT-3.14.2-2]
+                    protocolViolation(ctx, "session expiry set on DISCONNECT after connecting with 0");
+                    return;
+                }
+                session.expiryIntervalSeconds(Math.min(expiry, broker.config().maxSessionExpiry()));
+            }
+            // Reason 0x04 "Disconnect with Will Message" keeps the will.
+            connection.disconnectedNormally = (header.reasonCode() & 0xFF) != ReasonCodes.DISCONNECT_WITH_WILL;
+        } else {
+            connection.disconnectedNormally = true;
+        }
+        ctx.close();
+    }
+
+    private static int packetId(MqttMessage message) {
+        return ((MqttMessageIdVariableHeader) message.variableHeader()).messageId();
+    }
+
+    private static int reasonCode(MqttMessage message) {
+        return message.variableHeader() instanceof MqttPubReplyMessageVariableHeader reply
+                ? reply.reasonCode() & 0xFF : ReasonCodes.SUCCESS;
     }
 
     private void onDecoderFailure(ChannelHandlerContext ctx, Throwable cause) {
         broker.metrics().protocolError();
         Throwable root = cause instanceof DecoderException && cause.getCause() != null ? cause.getCause() : cause;
         LOG.log(Level.INFO, "{0}: malformed packet, closing: {1}", new Object[]{describe(ctx), root.toString()});
-        if (session == null && root instanceof MqttUnacceptableProtocolVersionException) {
-            // MQTT 3.1.1 section 3.1.2.2: CONNACK 0x01 and close [MQTT-3.1.2-2]
-            ctx.writeAndFlush(MqttReplies.connAckRefused(4,
-                    MqttConnectReturnCode.CONNECTION_REFUSED_UNACCEPTABLE_PROTOCOL_VERSION, null))
+        if (!connection.connectReceived && root instanceof MqttUnacceptableProtocolVersionException) {
+            // MQTT 3.1.1 section 3.1.2.2: CONNACK 0x01 and close [MQTT-3.1.2-2]; MQTT 5 clients get 0x84.
+            int level = protocolLevelOf(ctx);
+            ctx.writeAndFlush(MqttReplies.connAckRefused(level == 5 ? 5 : 4,
+                    MqttConnectReturnCode.CONNECTION_REFUSED_UNACCEPTABLE_PROTOCOL_VERSION,
+                    MqttConnectReturnCode.CONNECTION_REFUSED_UNSUPPORTED_PROTOCOL_VERSION, null))
                     .addListener(f -> ctx.close());
-        } else if (session == null && root instanceof MqttIdentifierRejectedException) {
+        } else if (!connection.connectReceived && root instanceof MqttIdentifierRejectedException) {
             ctx.writeAndFlush(MqttReplies.connAckRefused(protocolLevelOf(ctx),
                     MqttConnectReturnCode.CONNECTION_REFUSED_IDENTIFIER_REJECTED,
-                    MqttConnectReturnCode.CONNECTION_REFUSED_CLIENT_IDENTIFIER_NOT_VALID))
+                    MqttConnectReturnCode.CONNECTION_REFUSED_CLIENT_IDENTIFIER_NOT_VALID, null))
                     .addListener(f -> ctx.close());
         } else if (root instanceof TooLongFrameException) {
-            disconnectWith(ctx, ReasonCodes.PACKET_TOO_LARGE, null);
+            close(ctx, ReasonCodes.PACKET_TOO_LARGE, null);
         } else {
-            disconnectWith(ctx, ReasonCodes.MALFORMED_PACKET, null);
+            close(ctx, ReasonCodes.MALFORMED_PACKET, null);
         }
     }
 
     private void protocolViolation(ChannelHandlerContext ctx, String what) {
+        disconnect(ctx, connection, ReasonCodes.PROTOCOL_ERROR, what);
+    }
+
+    @Override
+    public void disconnect(ChannelHandlerContext ctx, Connection conn, int reasonCode, String reason) {
         broker.metrics().protocolError();
-        LOG.log(Level.INFO, "{0}: protocol violation, closing: {1}", new Object[]{describe(ctx), what});
-        disconnectWith(ctx, ReasonCodes.PROTOCOL_ERROR, null);
+        LOG.log(Level.INFO, "{0}: closing: {1}", new Object[]{describe(ctx), reason});
+        close(ctx, reasonCode, reason);
     }
 
     /** Closes the connection, sending an MQTT 5 DISCONNECT with the reason first where the client speaks 5. */
-    private void disconnectWith(ChannelHandlerContext ctx, int reasonCode, String logReason) {
-        if (logReason != null) {
-            broker.metrics().protocolError();
-            LOG.log(Level.INFO, "{0}: closing: {1}", new Object[]{describe(ctx), logReason});
-        }
-        if (isV5() && session != null) {
-            ctx.writeAndFlush(MqttReplies.disconnect(reasonCode)).addListener(f -> ctx.close());
+    private void close(ChannelHandlerContext ctx, int reasonCode, String reason) {
+        if (connection.isV5() && connection.isConnected() && ctx.channel().isActive()) {
+            ctx.writeAndFlush(MqttReplies.disconnect(reasonCode, reason)).addListener(f -> ctx.close());
         } else {
             ctx.close();
         }
@@ -238,17 +208,28 @@ public final class MqttConnectionHandler extends ChannelInboundHandlerAdapter {
         if (evt instanceof IdleStateEvent) {
             // MQTT 3.1.1 section 3.1.2.10: nothing received for 1.5 x keep-alive [MQTT-3.1.2-24]
             LOG.log(Level.FINE, "{0}: keep-alive expired", describe(ctx));
-            disconnectWith(ctx, ReasonCodes.KEEP_ALIVE_TIMEOUT, null);
+            close(ctx, ReasonCodes.KEEP_ALIVE_TIMEOUT, "keep-alive timeout");
             return;
         }
         super.userEventTriggered(ctx, evt);
     }
 
     @Override
+    public void channelWritabilityChanged(ChannelHandlerContext ctx) throws Exception {
+        Session session = connection.session;
+        if (session != null && ctx.channel().isWritable()) {
+            session.execute(session::pump);
+        }
+        super.channelWritabilityChanged(ctx);
+    }
+
+    @Override
     public void channelInactive(ChannelHandlerContext ctx) throws Exception {
-        if (session != null && broker.sessions().remove(session)) {
-            broker.router().unsubscribeAll(session.clientId());
-            LOG.log(Level.FINE, "Client {0} disconnected", session.clientId());
+        early.forEach(ReferenceCountUtil::release);
+        early.clear();
+        if (connection.session != null && ctx.channel().hasAttr(SessionLifecycle.CONNECTION)) {
+            broker.connected().decrementAndGet();
+            lifecycle.closed(ctx.channel(), connection);
         }
         super.channelInactive(ctx);
     }
@@ -259,10 +240,6 @@ public final class MqttConnectionHandler extends ChannelInboundHandlerAdapter {
         ctx.close();
     }
 
-    private boolean isV5() {
-        return protocolLevel == 5;
-    }
-
     /** The protocol level the decoder read from CONNECT (it keeps it in a channel attribute of Netty's). */
     private static int protocolLevelOf(ChannelHandlerContext ctx) {
         MqttVersion version = ctx.channel().attr(MQTT_VERSION).get();
@@ -270,6 +247,7 @@ public final class MqttConnectionHandler extends ChannelInboundHandlerAdapter {
     }
 
     private String describe(ChannelHandlerContext ctx) {
-        return session != null ? "Client " + session.clientId() : String.valueOf(ctx.channel().remoteAddress());
+        return connection.clientId != null ? "Client " + connection.clientId
+                : String.valueOf(ctx.channel().remoteAddress());
     }
 }

@@ -1,17 +1,21 @@
 package org.reef.mqtt.session;
 
+import org.reef.mqtt.topic.MatchVisitor;
 import org.reef.mqtt.topic.SharedGroup;
 import org.reef.mqtt.topic.SubscriptionTree;
 
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
  * Routes application messages to the sessions whose subscriptions match their topic.
  *
- * <p>A client with several overlapping subscriptions gets the message once, with the highest QoS its matching
- * subscriptions grant (MQTT 3.1.1 section 3.3.5 allows this; MQTT 5 section 3.3.4 too for non-shared ones). A shared
- * subscription group gets it once, on one of its connected members in turn.
+ * <p>A client with several overlapping subscriptions gets the message once, with the highest QoS they grant and the
+ * Subscription Identifiers of all of them (MQTT 5.0 section 3.3.4). No Local subscriptions skip the publisher's own
+ * messages; Retain As Published keeps the RETAIN flag. A shared subscription group gets the message once, on its next
+ * online member in turn, or on an offline one (queued) if none is online (MQTT 5.0 section 4.8.2).
  */
 public final class MessageRouter {
 
@@ -22,9 +26,9 @@ public final class MessageRouter {
         this.sessions = sessions;
     }
 
-    /** Adds or replaces a client's subscription; returns whether it replaced an existing one. */
-    public boolean subscribe(Subscription subscription) {
-        return subscriptions.subscribe(subscription.filter(), subscription.clientId(), subscription) != null;
+    /** Adds or replaces a client's subscription; returns the one it replaced, or null. */
+    public Subscription subscribe(Subscription subscription) {
+        return subscriptions.subscribe(subscription.filter(), subscription.clientId(), subscription);
     }
 
     /** Removes a client's subscription; returns whether it existed. */
@@ -41,40 +45,87 @@ public final class MessageRouter {
         return subscriptions.size();
     }
 
-    /**
-     * Delivers a message to every matching subscriber; returns the number of sessions it was handed to.
-     */
+    /** Delivers a message to every matching subscriber; returns the number of sessions it was handed to. */
     public int route(PublishMessage message) {
-        Map<String, Integer> targets = new HashMap<>();
-        subscriptions.match(message.topic(), new org.reef.mqtt.topic.MatchVisitor<>() {
+        Map<String, Target> targets = new HashMap<>();
+        int[] shared = {0};
+        subscriptions.match(message.topic(), new MatchVisitor<>() {
             @Override
             public void visit(String subscriberId, String filter, Subscription subscription) {
-                targets.merge(subscriberId, subscription.qos(), Math::max);
+                SubscriptionOptions options = subscription.options();
+                if (options.noLocal() && subscriberId.equals(message.publisherId())) {
+                    return;
+                }
+                targets.computeIfAbsent(subscriberId, id -> new Target()).add(options, message);
             }
 
             @Override
             public void visitShared(SharedGroup<Subscription> group) {
-                deliverToOneOf(group, message);
+                if (deliverToOneOf(group, message)) {
+                    shared[0]++;
+                }
             }
         });
-        int delivered = 0;
-        for (Map.Entry<String, Integer> target : targets.entrySet()) {
-            Session session = sessions.get(target.getKey());
+        int delivered = shared[0];
+        for (Map.Entry<String, Target> entry : targets.entrySet()) {
+            Session session = sessions.get(entry.getKey());
             if (session != null) {
-                session.send(message, Math.min(message.qos(), target.getValue()));
+                session.send(entry.getValue().delivery(message));
                 delivered++;
             }
         }
         return delivered;
     }
 
-    private void deliverToOneOf(SharedGroup<Subscription> group, PublishMessage message) {
+    private boolean deliverToOneOf(SharedGroup<Subscription> group, PublishMessage message) {
+        Session fallback = null;
+        Subscription fallbackSubscription = null;
         for (SharedGroup.Member<Subscription> member : group.rotation()) {
             Session session = sessions.get(member.subscriberId());
-            if (session != null) {
-                session.send(message, Math.min(message.qos(), member.value().qos()));
-                return;
+            if (session == null) {
+                continue;
             }
+            if (session.isOnline()) {
+                session.send(single(message, member.value().options()));
+                return true;
+            }
+            if (fallback == null) {
+                fallback = session;
+                fallbackSubscription = member.value();
+            }
+        }
+        if (fallback != null) {
+            fallback.send(single(message, fallbackSubscription.options()));
+            return true;
+        }
+        return false;
+    }
+
+    private static Delivery single(PublishMessage message, SubscriptionOptions options) {
+        List<Integer> ids = options.subscriptionId() > 0 ? List.of(options.subscriptionId()) : List.of();
+        return new Delivery(message, Math.min(message.qos(), options.qos()),
+                options.retainAsPublished() && message.retain(), ids);
+    }
+
+    /** The merged options of one client's matching subscriptions. */
+    private static final class Target {
+        private int qos = -1;
+        private boolean retain;
+        private List<Integer> ids;
+
+        void add(SubscriptionOptions options, PublishMessage message) {
+            qos = Math.max(qos, options.qos());
+            retain |= options.retainAsPublished() && message.retain();
+            if (options.subscriptionId() > 0) {
+                if (ids == null) {
+                    ids = new ArrayList<>(2);
+                }
+                ids.add(options.subscriptionId());
+            }
+        }
+
+        Delivery delivery(PublishMessage message) {
+            return new Delivery(message, Math.min(message.qos(), qos), retain, ids);
         }
     }
 }

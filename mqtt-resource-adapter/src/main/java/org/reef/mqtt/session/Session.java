@@ -1,137 +1,346 @@
 package org.reef.mqtt.session;
 
-import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
 import io.netty.handler.codec.mqtt.MqttFixedHeader;
+import io.netty.handler.codec.mqtt.MqttMessage;
+import io.netty.handler.codec.mqtt.MqttMessageIdVariableHeader;
 import io.netty.handler.codec.mqtt.MqttMessageType;
-import io.netty.handler.codec.mqtt.MqttPublishMessage;
-import io.netty.handler.codec.mqtt.MqttPublishVariableHeader;
 import io.netty.handler.codec.mqtt.MqttQoS;
+import io.netty.util.concurrent.EventExecutor;
+import io.netty.util.concurrent.ScheduledFuture;
 
-import java.util.ArrayDeque;
 import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 
 /**
- * The server side of one connected client: its identity, its connection and its outbound QoS 1 window.
+ * The server side of one client identifier: its subscriptions, the messages on their way to it, the QoS 2 packets it
+ * sent that await release, and its current connection if any. A session outlives its connections when the client
+ * asked for it (MQTT 3.1.1 CleanSession = 0, MQTT 5 Session Expiry Interval &gt; 0).
  *
- * <p>All state is confined to the channel's event loop (one client, one thread: no locks); {@link #send} may be
- * called from any thread and hops onto the loop. Outbound QoS 1/2 messages take a packet identifier and wait in the
- * inflight window until the client acknowledges them (MQTT 3.1.1 section 4.3.2); beyond the window they wait in a
- * bounded queue, and when that is full the newest message is dropped and counted.
+ * <p>All state is confined to one executor, the session's owner: the event loop of its connection, or of its last
+ * connection while detached. {@link #execute} runs a task there; ownership moves to the new connection's event loop
+ * when a client reconnects, from a task running on the old owner, so every task sees the state its predecessors left.
  */
 public final class Session {
 
     private final String clientId;
-    private final String username;
-    private final int protocolLevel;
-    private final Channel channel;
-    private final int maxInflight;
-    private final int maxQueued;
+    private volatile EventExecutor owner;
+    private final OutboundQueue outbound;
+    private final Map<String, Subscription> subscriptions = new LinkedHashMap<>();
+    private final Set<Integer> awaitingRelease = new HashSet<>();
+    private final Map<String, Integer> topicAliases = new HashMap<>();
 
-    private final PacketIds packetIds = new PacketIds();
-    private final Map<Integer, PublishMessage> inflight = new HashMap<>();
-    private final ArrayDeque<Pending> queued = new ArrayDeque<>();
-    private long dropped;
+    private String username;
+    private Channel channel;
+    private ConnectionLimits limits;
+    private long expiryIntervalSeconds;
+    private ScheduledFuture<?> expiryTimer;
+    private ScheduledFuture<?> willTimer;
+    private PublishMessage pendingWill;
+    private boolean ended;
+    /** Whether a connection is attached, readable from any thread (shared subscriptions prefer online members). */
+    private volatile boolean online;
 
-    public Session(String clientId, String username, int protocolLevel, Channel channel, int maxInflight,
-                   int maxQueued) {
+    public Session(String clientId, EventExecutor owner, int maxQueued) {
         this.clientId = Objects.requireNonNull(clientId, "clientId");
-        this.username = username;
-        this.protocolLevel = protocolLevel;
-        this.channel = Objects.requireNonNull(channel, "channel");
-        this.maxInflight = maxInflight;
-        this.maxQueued = maxQueued;
+        this.owner = Objects.requireNonNull(owner, "owner");
+        this.outbound = new OutboundQueue(maxQueued);
     }
 
     public String clientId() {
         return clientId;
     }
 
-    public String username() {
-        return username;
+    /** Runs a task on the session's owner executor; safe from any thread. */
+    public void execute(Runnable task) {
+        EventExecutor current = owner;
+        if (current.inEventLoop()) {
+            task.run();
+        } else {
+            current.execute(() -> {
+                if (owner.inEventLoop()) {
+                    task.run();
+                } else {
+                    execute(task); // ownership moved meanwhile: follow it
+                }
+            });
+        }
     }
 
-    /** 3 (MQTT 3.1), 4 (3.1.1) or 5. */
-    public int protocolLevel() {
-        return protocolLevel;
+    public EventExecutor owner() {
+        return owner;
+    }
+
+    /** Moves the session to another executor. Owner only; later tasks run on the new owner. */
+    public void moveTo(EventExecutor newOwner) {
+        this.owner = newOwner;
+    }
+
+    // ---- connection (owner only) ----
+
+    /** Attaches a connection; topic aliases start afresh with every connection (MQTT 5.0 section 3.3.2.3.4). */
+    public void attach(Channel newChannel, String newUsername, ConnectionLimits newLimits) {
+        channel = newChannel;
+        online = true;
+        username = newUsername;
+        limits = newLimits;
+        topicAliases.clear();
+        cancelTimers();
+    }
+
+    /** Detaches the given connection if it is still the current one; returns whether it was. */
+    public boolean detach(Channel closed) {
+        if (channel != closed || channel == null) {
+            return false;
+        }
+        channel = null;
+        online = false;
+        return true;
+    }
+
+    /** Whether a connection is attached; any thread, possibly a moment stale. */
+    public boolean isOnline() {
+        return online;
+    }
+
+    public boolean isConnected() {
+        return channel != null;
     }
 
     public Channel channel() {
         return channel;
     }
 
+    public String username() {
+        return username;
+    }
+
+    public ConnectionLimits limits() {
+        return limits;
+    }
+
+    public boolean isEnded() {
+        return ended;
+    }
+
+    /** Marks the session over; the caller removes it from the registry and the subscription tree. Owner only. */
+    public void end() {
+        ended = true;
+        channel = null;
+        online = false;
+        expiryTimer(null);
+        outbound.clear();
+        awaitingRelease.clear();
+    }
+
+    /** Discards all state for a clean start (MQTT 3.1.1 section 3.1.2.4). Owner only. */
+    public void clear() {
+        subscriptions.clear();
+        outbound.clear();
+        awaitingRelease.clear();
+    }
+
+    public long expiryIntervalSeconds() {
+        return expiryIntervalSeconds;
+    }
+
+    public void expiryIntervalSeconds(long seconds) {
+        this.expiryIntervalSeconds = seconds;
+    }
+
+    /** The timer that ends a detached session; replaced (and the previous cancelled) by each call. */
+    public void expiryTimer(ScheduledFuture<?> timer) {
+        if (expiryTimer != null) {
+            expiryTimer.cancel(false);
+        }
+        expiryTimer = timer;
+    }
+
     /**
-     * Delivers a message to this client with the given QoS (already downgraded to the subscription's maximum).
-     * Thread-safe.
+     * Holds a will whose delay runs (MQTT 5.0 section 3.1.3.2.2): published by the timer, or at once if the session
+     * ends first, or never if the client comes back before. Owner only.
      */
-    public void send(PublishMessage message, int qos) {
-        if (channel.eventLoop().inEventLoop()) {
-            sendOnLoop(message, qos);
-        } else {
-            channel.eventLoop().execute(() -> sendOnLoop(message, qos));
+    public void delayWill(PublishMessage will, ScheduledFuture<?> timer) {
+        if (willTimer != null) {
+            willTimer.cancel(false);
+        }
+        pendingWill = will;
+        willTimer = timer;
+    }
+
+    /** Takes the delayed will, if any, cancelling its timer. Owner only. */
+    public PublishMessage takePendingWill() {
+        PublishMessage will = pendingWill;
+        pendingWill = null;
+        if (willTimer != null) {
+            willTimer.cancel(false);
+            willTimer = null;
+        }
+        return will;
+    }
+
+    private void cancelTimers() {
+        expiryTimer(null);
+        takePendingWill();
+    }
+
+    // ---- subscriptions (owner only) ----
+
+    public Map<String, Subscription> subscriptions() {
+        return subscriptions;
+    }
+
+    // ---- inbound QoS 2 (owner only) ----
+
+    /** Records a QoS 2 PUBLISH; returns false if its packet id already awaits PUBREL (a duplicate, MQTT 4.3.3). */
+    public boolean receiveQos2(int packetId) {
+        return awaitingRelease.add(packetId);
+    }
+
+    /** PUBREL: forgets the packet id; returns whether it was known. */
+    public boolean releaseQos2(int packetId) {
+        return awaitingRelease.remove(packetId);
+    }
+
+    public int awaitingReleaseCount() {
+        return awaitingRelease.size();
+    }
+
+    // ---- outbound ----
+
+    /** Queues a delivery to this client and sends what the window allows. Thread-safe. */
+    public void send(Delivery delivery) {
+        execute(() -> {
+            if (ended) {
+                return;
+            }
+            if (channel == null && delivery.qos() == 0) {
+                return; // QoS 0 is not kept for an offline client
+            }
+            outbound.enqueue(delivery);
+            pump();
+        });
+    }
+
+    /**
+     * Writes queued deliveries while the window has room and the connection is writable: a slow subscriber's
+     * messages wait in its own queue, never in the publishers' (MQTT 5.0 section 4.9 flow control). Owner only.
+     */
+    public void pump() {
+        if (channel == null) {
+            return;
+        }
+        int window = limits.receiveMaximum();
+        long now = System.nanoTime();
+        boolean wrote = false;
+        Delivery next;
+        while (channel.isWritable() && (next = outbound.pollSendable(window)) != null) {
+            if (next.message().isExpired(now)) {
+                continue;
+            }
+            if (next.qos() == 0) {
+                wrote |= write(next, 0, false, now);
+            } else {
+                int packetId = outbound.assign(next);
+                if (packetId < 0) {
+                    outbound.enqueue(next);
+                    break;
+                }
+                wrote |= write(next, packetId, false, now);
+            }
+        }
+        if (wrote) {
+            channel.flush();
         }
     }
 
-    /** Handles the client's PUBACK for an outbound QoS 1 message. Event loop only. */
-    public boolean acknowledge(int packetId) {
-        if (inflight.remove(packetId) == null) {
+    /** Resends the window after a reconnect: PUBLISH with DUP for unacknowledged ones, PUBREL for released ones. */
+    public void resendInflight() {
+        long now = System.nanoTime();
+        for (OutboundQueue.Inflight entry : outbound.inflight()) {
+            if (entry.state() == OutboundQueue.State.RELEASED) {
+                channel.write(pubRel(entry.packetId()));
+            } else {
+                write(entry.delivery(), entry.packetId(), true, now);
+            }
+        }
+        channel.flush();
+    }
+
+    /** PUBACK from the client. */
+    public boolean onPubAck(int packetId) {
+        boolean known = outbound.complete(packetId, OutboundQueue.State.PUBLISHED) != null;
+        pump();
+        return known;
+    }
+
+    /** PUBREC from the client: answer PUBREL (or, with an error reason, drop the message). */
+    public boolean onPubRec(int packetId, boolean success) {
+        if (!success) {
+            boolean known = outbound.abandon(packetId) != null;
+            pump();
+            return known;
+        }
+        boolean known = outbound.received(packetId);
+        channel.writeAndFlush(pubRel(packetId));
+        return known;
+    }
+
+    /** PUBCOMP from the client. */
+    public boolean onPubComp(int packetId) {
+        boolean known = outbound.complete(packetId, OutboundQueue.State.RELEASED) != null;
+        pump();
+        return known;
+    }
+
+    public long droppedCount() {
+        return outbound.dropped();
+    }
+
+    public int inflightCount() {
+        return outbound.inflightCount();
+    }
+
+    public int queuedCount() {
+        return outbound.queuedCount();
+    }
+
+    private boolean write(Delivery delivery, int packetId, boolean dup, long now) {
+        String topic = delivery.message().topic();
+        if (PublishPackets.encodedSizeBound(delivery, topic) > limits.maximumPacketSize()) {
+            // MQTT 5.0 section 3.1.2.11.4: too large for the client: discarded as if delivered.
+            if (packetId > 0) {
+                outbound.abandon(packetId);
+            }
             return false;
         }
-        packetIds.release(packetId);
-        drainQueue();
+        int alias = 0;
+        String topicName = topic;
+        if (limits.isV5() && limits.topicAliasMaximum() > 0) {
+            Integer known = topicAliases.get(topic);
+            if (known != null) {
+                alias = known;
+                topicName = "";
+            } else if (topicAliases.size() < limits.topicAliasMaximum()) {
+                alias = topicAliases.size() + 1;
+                topicAliases.put(topic, alias);
+            }
+        }
+        channel.write(PublishPackets.publish(delivery, packetId, dup, limits.isV5(), topicName, alias, now));
         return true;
     }
 
-    /** Messages dropped because the queue was full. Event loop only. */
-    public long dropped() {
-        return dropped;
+    private static MqttMessage pubRel(int packetId) {
+        return new MqttMessage(new MqttFixedHeader(MqttMessageType.PUBREL, false, MqttQoS.AT_LEAST_ONCE, false, 0),
+                MqttMessageIdVariableHeader.from(packetId));
     }
 
-    /** Outbound messages awaiting acknowledgement. Event loop only. */
-    public int inflightCount() {
-        return inflight.size();
-    }
-
-    private void sendOnLoop(PublishMessage message, int qos) {
-        if (!channel.isActive()) {
-            return;
-        }
-        if (qos == 0) {
-            write(message, 0, 0);
-            return;
-        }
-        if (inflight.size() >= maxInflight || !queued.isEmpty()) {
-            if (queued.size() >= maxQueued) {
-                dropped++;
-                return;
-            }
-            queued.add(new Pending(message, qos));
-            return;
-        }
-        writeInflight(message, qos);
-    }
-
-    private void drainQueue() {
-        while (!queued.isEmpty() && inflight.size() < maxInflight) {
-            Pending next = queued.poll();
-            writeInflight(next.message(), next.qos());
-        }
-    }
-
-    private void writeInflight(PublishMessage message, int qos) {
-        int packetId = packetIds.allocate();
-        inflight.put(packetId, message);
-        write(message, qos, packetId);
-    }
-
-    private void write(PublishMessage message, int qos, int packetId) {
-        MqttFixedHeader header = new MqttFixedHeader(MqttMessageType.PUBLISH, false, MqttQoS.valueOf(qos), false, 0);
-        MqttPublishVariableHeader variableHeader = new MqttPublishVariableHeader(message.topic(), packetId);
-        channel.writeAndFlush(new MqttPublishMessage(header, variableHeader, Unpooled.wrappedBuffer(message.payload())));
-    }
-
-    private record Pending(PublishMessage message, int qos) {
+    @Override
+    public String toString() {
+        return "Session[" + clientId + "]";
     }
 }

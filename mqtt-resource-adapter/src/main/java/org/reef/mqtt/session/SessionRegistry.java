@@ -6,16 +6,16 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
 
 /**
- * The sessions of connected clients, by client identifier. A client identifier has at most one session: a new
- * connection with the same identifier takes it over (MQTT 3.1.1 section 3.1.4, step 2).
+ * The sessions by client identifier, connected or not. A client identifier has at most one session (MQTT 3.1.1
+ * section 3.1.4): a new connection finds the existing one here and takes it over or resumes it.
  */
 public final class SessionRegistry {
 
     private final ConcurrentMap<String, Session> sessions = new ConcurrentHashMap<>();
 
-    /** Registers a session and returns the one it replaces, which the caller must disconnect. */
-    public Session register(Session session) {
-        return sessions.put(session.clientId(), session);
+    /** Adds the session unless one exists for its client id; returns the existing one, or null if added. */
+    public Session putIfAbsent(Session session) {
+        return sessions.putIfAbsent(session.clientId(), session);
     }
 
     /** Removes the session if it is still the registered one for its client id. */

@@ -1,0 +1,38 @@
+package org.reef.mqtt.protocol;
+
+import org.reef.mqtt.inflow.ConnectionInflow;
+import org.reef.mqtt.session.Session;
+
+import java.util.HashMap;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicReference;
+
+/**
+ * State of one network connection, confined to its event loop (the session, which may outlive it, is separate).
+ */
+final class Connection {
+
+    int protocolLevel;
+    String clientId;
+    String username;
+    Session session;
+    ConnectionInflow inflow;
+    /** Whether a CONNECT was received (a second one is a protocol violation, MQTT 3.1.1 [MQTT-3.1.0-2]). */
+    boolean connectReceived;
+    /** DISCONNECT received: no will unless MQTT 5 reason 0x04 asked for it. */
+    boolean disconnectedNormally;
+    /** Inbound QoS 1/2 messages not yet acknowledged, against the server's Receive Maximum. */
+    int inboundUnacknowledged;
+    /** Topic Aliases the client set for this connection (MQTT 5.0 section 3.3.2.3.4). */
+    final Map<Integer, String> topicAliases = new HashMap<>();
+    /** The will of this connection, taken once: by the close handler, or by a takeover. */
+    final AtomicReference<WillMessage> will = new AtomicReference<>();
+
+    boolean isV5() {
+        return protocolLevel == 5;
+    }
+
+    boolean isConnected() {
+        return session != null;
+    }
+}

@@ -1,0 +1,179 @@
+package org.reef.mqtt.protocol;
+
+import io.netty.buffer.ByteBufUtil;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.handler.codec.mqtt.MqttProperties;
+import io.netty.handler.codec.mqtt.MqttProperties.MqttPropertyType;
+import io.netty.handler.codec.mqtt.MqttPublishMessage;
+import org.reef.mqtt.api.MqttAck;
+import org.reef.mqtt.api.MqttInboundMessage;
+import org.reef.mqtt.broker.BrokerConfig;
+import org.reef.mqtt.broker.MqttBroker;
+import org.reef.mqtt.inflow.InflowDelivery;
+import org.reef.mqtt.inflow.MqttActivation;
+import org.reef.mqtt.session.PublishMessage;
+import org.reef.mqtt.session.Session;
+import org.reef.mqtt.topic.TopicException;
+import org.reef.mqtt.topic.Topics;
+
+import java.time.Instant;
+import java.util.List;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+/**
+ * Handles PUBLISH and PUBREL from a client (MQTT 3.1.1 sections 3.3 and 3.6, 4.3): topic aliases, validation,
+ * the server's Receive Maximum, QoS 2 duplicate detection, retained messages, and then either routing at once or
+ * delivery to the MDBs that activated the topic, acknowledged only after their transaction committed.
+ */
+final class PublishHandler {
+
+    private static final Logger LOG = Logger.getLogger(PublishHandler.class.getName());
+
+    private final MqttBroker broker;
+    private final Disconnector disconnector;
+
+    PublishHandler(MqttBroker broker, Disconnector disconnector) {
+        this.broker = broker;
+        this.disconnector = disconnector;
+    }
+
+    void publish(ChannelHandlerContext ctx, Connection connection, MqttPublishMessage publish) {
+        BrokerConfig config = broker.config();
+        int qos = publish.fixedHeader().qosLevel().value();
+        int packetId = publish.variableHeader().packetId();
+        MqttProperties properties = connection.isV5() ? publish.variableHeader().properties()
+                : MqttProperties.NO_PROPERTIES;
+        String topic = resolveTopic(ctx, connection, publish.variableHeader().topicName(), properties);
+        if (topic == null) {
+            return;
+        }
+        try {
+            Topics.validateTopicName(topic, config.maxTopicLength(), config.maxTopicLevels());
+        } catch (TopicException e) {
+            disconnector.disconnect(ctx, connection, ReasonCodes.TOPIC_NAME_INVALID, "invalid topic name: " + e.getMessage());
+            return;
+        }
+        Session session = connection.session;
+        if (qos > 0) {
+            if (connection.inboundUnacknowledged >= config.maxInflight()) {
+                // MQTT 5.0 section 3.3.4: more unacknowledged QoS 1/2 publications than Receive Maximum
+                disconnector.disconnect(ctx, connection, ReasonCodes.RECEIVE_MAXIMUM_EXCEEDED, "receive maximum exceeded");
+                return;
+            }
+            if (qos == 2 && !session.receiveQos2(packetId)) {
+                // MQTT 3.1.1 section 4.3.3: a re-sent QoS 2 PUBLISH is acknowledged again, not delivered again.
+                ctx.writeAndFlush(MqttReplies.pubRec(packetId, ReasonCodes.SUCCESS, null, connection.isV5()));
+                return;
+            }
+            connection.inboundUnacknowledged++;
+        }
+        broker.metrics().published();
+        Long expiry = Properties5.integer(properties, MqttPropertyType.PUBLICATION_EXPIRY_INTERVAL);
+        PublishMessage message = new PublishMessage(topic, ByteBufUtil.getBytes(publish.payload()), qos,
+                publish.fixedHeader().isRetain(), connection.clientId, Properties5.passThrough(properties),
+                PublishMessage.expiryFromNow(expiry == null ? 0 : expiry));
+
+        List<MqttActivation> activations = broker.inflow().match(topic);
+        if (activations.isEmpty()) {
+            if (message.retain()) {
+                broker.retained().retain(message);
+            }
+            int delivered = broker.router().route(message);
+            acknowledge(ctx, connection, packetId, qos,
+                    delivered == 0 ? ReasonCodes.NO_MATCHING_SUBSCRIBERS : ReasonCodes.SUCCESS, null);
+            return;
+        }
+        MqttInboundMessage inbound = new MqttInboundMessage(connection.clientId, connection.username, topic,
+                message.payload(), qos, message.retain(), Instant.now());
+        int pending = connection.inflow.submit(new InflowDelivery(inbound, activations,
+                (ack, failure) -> ctx.executor().execute(() -> delivered(ctx, connection, packetId, qos, ack, failure))));
+        if (pending >= config.maxInflight() && ctx.channel().config().isAutoRead()) {
+            // Back-pressure: stop reading from this client until the container caught up.
+            ctx.channel().config().setAutoRead(false);
+        }
+    }
+
+    /** Resolves an MQTT 5 Topic Alias (section 3.3.2.3.4); returns null after disconnecting on a bad one. */
+    private String resolveTopic(ChannelHandlerContext ctx, Connection connection, String topic,
+                                MqttProperties properties) {
+        Long alias = Properties5.integer(properties, MqttPropertyType.TOPIC_ALIAS);
+        if (alias == null) {
+            if (topic.isEmpty()) {
+                disconnector.disconnect(ctx, connection, ReasonCodes.PROTOCOL_ERROR, "empty topic without alias");
+                return null;
+            }
+            return topic;
+        }
+        if (alias == 0 || alias > broker.config().topicAliasMaximum()) {
+            disconnector.disconnect(ctx, connection, ReasonCodes.TOPIC_ALIAS_INVALID, "topic alias out of range");
+            return null;
+        }
+        if (topic.isEmpty()) {
+            String known = connection.topicAliases.get(alias.intValue());
+            if (known == null) {
+                disconnector.disconnect(ctx, connection, ReasonCodes.PROTOCOL_ERROR, "unknown topic alias");
+            }
+            return known;
+        }
+        connection.topicAliases.put(alias.intValue(), topic);
+        return topic;
+    }
+
+    /** Acknowledges an inbound message after the MDBs took it, or reports why not. Event loop. */
+    private void delivered(ChannelHandlerContext ctx, Connection connection, int packetId, int qos, MqttAck ack,
+                           Throwable failure) {
+        if (!ctx.channel().config().isAutoRead() && connection.inflow.pending() <= broker.config().maxInflight() / 2) {
+            ctx.channel().config().setAutoRead(true);
+        }
+        if (failure != null) {
+            broker.metrics().inflowFailed();
+            LOG.log(Level.WARNING, "Client {0}: delivery to the application failed, not acknowledged: {1}",
+                    new Object[]{connection.clientId, failure.toString()});
+            if (qos == 2) {
+                connection.session.execute(() -> connection.session.releaseQos2(packetId));
+            }
+            if (connection.isV5()) {
+                acknowledge(ctx, connection, packetId, qos, ReasonCodes.UNSPECIFIED_ERROR,
+                        "the server could not take the message");
+            } else if (qos > 0) {
+                connection.inboundUnacknowledged--;
+            }
+            return;
+        }
+        broker.metrics().inflowDelivered();
+        if (!ack.accepted()) {
+            broker.metrics().publishRefused();
+            if (qos == 2) {
+                connection.session.execute(() -> connection.session.releaseQos2(packetId));
+            }
+        }
+        acknowledge(ctx, connection, packetId, qos, ack.reasonCode(), ack.reasonString());
+    }
+
+    private void acknowledge(ChannelHandlerContext ctx, Connection connection, int packetId, int qos, int reasonCode,
+                             String reasonString) {
+        if (qos == 0) {
+            return;
+        }
+        if (qos == 1 || reasonCode >= 0x80) {
+            connection.inboundUnacknowledged--;
+        }
+        if (!ctx.channel().isActive()) {
+            return;
+        }
+        ctx.writeAndFlush(qos == 1
+                ? MqttReplies.pubAck(packetId, reasonCode, reasonString, connection.isV5())
+                : MqttReplies.pubRec(packetId, reasonCode, reasonString, connection.isV5()));
+    }
+
+    /** PUBREL: the QoS 2 exchange ends with PUBCOMP (MQTT 3.1.1 section 4.3.3). */
+    void release(ChannelHandlerContext ctx, Connection connection, int packetId) {
+        boolean known = connection.session.releaseQos2(packetId);
+        if (known) {
+            connection.inboundUnacknowledged--;
+        }
+        ctx.writeAndFlush(MqttReplies.pubComp(packetId,
+                known ? ReasonCodes.SUCCESS : ReasonCodes.PACKET_IDENTIFIER_NOT_FOUND, connection.isV5()));
+    }
+}

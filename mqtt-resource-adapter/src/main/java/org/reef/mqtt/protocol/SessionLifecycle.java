@@ -1,0 +1,152 @@
+package org.reef.mqtt.protocol;
+
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.util.AttributeKey;
+import org.reef.mqtt.broker.MqttBroker;
+import org.reef.mqtt.session.PublishMessage;
+import org.reef.mqtt.session.Session;
+
+import java.util.concurrent.TimeUnit;
+import java.util.function.BiConsumer;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+/**
+ * Opens, takes over, resumes, detaches and ends sessions, and publishes wills (MQTT 3.1.1 sections 3.1.2.4,
+ * 3.1.2.5 and 3.1.4; MQTT 5.0 sections 3.1.2.11.2 and 3.1.3.2.2). Every change to a session runs on its owner.
+ */
+final class SessionLifecycle {
+
+    private static final Logger LOG = Logger.getLogger(SessionLifecycle.class.getName());
+
+    /** The connection state of a channel, so that a takeover can reach the old connection's will. */
+    static final AttributeKey<Connection> CONNECTION = AttributeKey.valueOf("reef.mqtt.connection");
+
+    /** Session Expiry Interval meaning "never" (MQTT 5.0 section 3.1.2.11.2). */
+    static final long NEVER_EXPIRES = 0xFFFF_FFFFL;
+
+    private static final int MAX_ATTEMPTS = 5;
+
+    private final MqttBroker broker;
+
+    SessionLifecycle(MqttBroker broker) {
+        this.broker = broker;
+    }
+
+    /**
+     * Finds or creates the client's session and moves it to this connection's event loop, taking it away from an
+     * older connection if there is one. Calls {@code ready} on this connection's event loop with the session and
+     * whether it was resumed (session present).
+     */
+    void open(ChannelHandlerContext ctx, String clientId, boolean cleanStart, BiConsumer<Session, Boolean> ready) {
+        open(ctx, clientId, cleanStart, ready, 1);
+    }
+
+    private void open(ChannelHandlerContext ctx, String clientId, boolean cleanStart,
+                      BiConsumer<Session, Boolean> ready, int attempt) {
+        Session created = new Session(clientId, ctx.channel().eventLoop(), broker.config().maxQueued());
+        Session existing = broker.sessions().putIfAbsent(created);
+        if (existing == null) {
+            ready.accept(created, false);
+            return;
+        }
+        existing.execute(() -> {
+            if (existing.isEnded()) {
+                if (attempt >= MAX_ATTEMPTS) {
+                    ctx.close();
+                    return;
+                }
+                ctx.executor().execute(() -> open(ctx, clientId, cleanStart, ready, attempt + 1));
+                return;
+            }
+            Channel old = existing.channel();
+            if (old != null) {
+                takeOver(existing, old);
+            }
+            if (cleanStart) {
+                broker.router().unsubscribeAll(clientId);
+                existing.clear();
+            }
+            existing.takePendingWill(); // the client is back before its will's delay ended
+            existing.moveTo(ctx.channel().eventLoop());
+            ctx.executor().execute(() -> ready.accept(existing, !cleanStart));
+        });
+    }
+
+    /** MQTT 3.1.1 section 3.1.4: the server disconnects the existing client with the same id [MQTT-3.1.4-2]. */
+    private void takeOver(Session session, Channel old) {
+        session.detach(old);
+        Connection oldConnection = old.attr(CONNECTION).get();
+        if (oldConnection != null) {
+            WillMessage will = oldConnection.will.getAndSet(null);
+            if (will != null && will.delaySeconds() == 0) {
+                publishWill(will.message());
+            }
+        }
+        LOG.log(Level.FINE, "Client {0} taken over by a new connection", session.clientId());
+        if (oldConnection != null && oldConnection.isV5()) {
+            old.writeAndFlush(MqttReplies.disconnect(ReasonCodes.SESSION_TAKEN_OVER, "another connection took over"))
+                    .addListener(f -> old.close());
+        } else {
+            old.close();
+        }
+    }
+
+    /**
+     * The connection closed: detaches it from its session (unless a takeover did already), publishes or delays its
+     * will unless it disconnected normally, and ends the session now or when it expires.
+     */
+    void closed(Channel channel, Connection connection) {
+        Session session = connection.session;
+        session.execute(() -> {
+            if (!session.detach(channel)) {
+                return;
+            }
+            WillMessage will = connection.will.getAndSet(null);
+            if (will != null && !connection.disconnectedNormally) {
+                if (will.delaySeconds() == 0 || session.expiryIntervalSeconds() == 0) {
+                    publishWill(will.message());
+                } else {
+                    long delay = Math.min(will.delaySeconds(), session.expiryIntervalSeconds());
+                    session.delayWill(will.message(), session.owner().schedule(() -> {
+                        PublishMessage due = session.takePendingWill();
+                        if (due != null) {
+                            publishWill(due);
+                        }
+                    }, delay, TimeUnit.SECONDS));
+                }
+            }
+            long expiry = session.expiryIntervalSeconds();
+            if (expiry == 0) {
+                end(session);
+            } else if (expiry != NEVER_EXPIRES) {
+                session.expiryTimer(session.owner().schedule(() -> {
+                    if (!session.isConnected() && !session.isEnded()) {
+                        end(session);
+                    }
+                }, expiry, TimeUnit.SECONDS));
+            }
+        });
+    }
+
+    /** Ends a session: its subscriptions and queued messages go, and a will still delayed is published. Owner only. */
+    void end(Session session) {
+        PublishMessage will = session.takePendingWill();
+        broker.router().unsubscribeAll(session.clientId());
+        session.end();
+        broker.sessions().remove(session);
+        if (will != null) {
+            publishWill(will);
+        }
+        LOG.log(Level.FINE, "Session of client {0} ended", session.clientId());
+    }
+
+    /** Publishes a will like any message: retained if asked, then routed. */
+    void publishWill(PublishMessage will) {
+        if (will.retain()) {
+            broker.retained().retain(will);
+        }
+        broker.router().route(will);
+    }
+}

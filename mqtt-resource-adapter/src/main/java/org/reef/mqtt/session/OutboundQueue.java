@@ -1,0 +1,161 @@
+package org.reef.mqtt.session;
+
+import java.util.ArrayDeque;
+import java.util.Collection;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * The outbound side of one session, without any I/O: the inflight window of QoS 1 and 2 messages that carry a packet
+ * identifier and await acknowledgement, and the bounded queue of messages waiting for room in the window (or for a
+ * disconnected client to come back).
+ *
+ * <p>Drop policy when the queue is full (documented in the README): queued QoS 0 messages are evicted first, oldest
+ * first, to make room; if none is left, the newest message (the one being offered) is dropped. Every drop is
+ * counted. Not thread-safe: confined to the session's executor.
+ */
+public final class OutboundQueue {
+
+    /** State of a message in the inflight window (MQTT 3.1.1 section 4.3). */
+    public enum State {
+        /** PUBLISH sent, PUBACK (QoS 1) or PUBREC (QoS 2) awaited. */
+        PUBLISHED,
+        /** QoS 2: PUBREC received, PUBREL sent, PUBCOMP awaited. */
+        RELEASED
+    }
+
+    /** A message holding a packet identifier. */
+    public static final class Inflight {
+        private final int packetId;
+        private final Delivery delivery;
+        private State state = State.PUBLISHED;
+
+        Inflight(int packetId, Delivery delivery) {
+            this.packetId = packetId;
+            this.delivery = delivery;
+        }
+
+        public int packetId() {
+            return packetId;
+        }
+
+        public Delivery delivery() {
+            return delivery;
+        }
+
+        public State state() {
+            return state;
+        }
+    }
+
+    private final int maxQueued;
+    private final PacketIds packetIds = new PacketIds();
+    private final Map<Integer, Inflight> inflight = new LinkedHashMap<>();
+    private final ArrayDeque<Delivery> queue = new ArrayDeque<>();
+    private long dropped;
+
+    public OutboundQueue(int maxQueued) {
+        this.maxQueued = maxQueued;
+    }
+
+    /**
+     * Queues a delivery behind those already waiting; applies the drop policy when the queue is full.
+     *
+     * @return false if a message was dropped to respect the bound (this one or an older QoS 0 one)
+     */
+    public boolean enqueue(Delivery delivery) {
+        if (queue.size() < maxQueued) {
+            queue.add(delivery);
+            return true;
+        }
+        dropped++;
+        if (evictOldestQos0()) {
+            queue.add(delivery);
+        }
+        return false;
+    }
+
+    private boolean evictOldestQos0() {
+        for (Iterator<Delivery> it = queue.iterator(); it.hasNext(); ) {
+            if (it.next().qos() == 0) {
+                it.remove();
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** The next queued delivery if the window has room for it (QoS 0 needs none), else null. */
+    public Delivery pollSendable(int window) {
+        Delivery next = queue.peek();
+        if (next == null || (next.qos() > 0 && inflight.size() >= window)) {
+            return null;
+        }
+        return queue.poll();
+    }
+
+    /** Puts a QoS 1/2 delivery into the window; returns its packet identifier (or -1 if all ids are in use). */
+    public int assign(Delivery delivery) {
+        int packetId = packetIds.allocate();
+        if (packetId > 0) {
+            inflight.put(packetId, new Inflight(packetId, delivery));
+        }
+        return packetId;
+    }
+
+    /** PUBACK (QoS 1) or PUBCOMP (QoS 2): the message is done. Returns it, or null for an unknown id. */
+    public Inflight complete(int packetId, State expected) {
+        Inflight entry = inflight.get(packetId);
+        if (entry == null || entry.state != expected || (expected == State.PUBLISHED && entry.delivery.qos() != 1)) {
+            return null;
+        }
+        inflight.remove(packetId);
+        packetIds.release(packetId);
+        return entry;
+    }
+
+    /** PUBREC for a QoS 2 message: it moves to RELEASED. Returns false for an unknown id or wrong state. */
+    public boolean received(int packetId) {
+        Inflight entry = inflight.get(packetId);
+        if (entry == null || entry.delivery.qos() != 2) {
+            return false;
+        }
+        entry.state = State.RELEASED;
+        return true;
+    }
+
+    /** PUBREC with an error reason (MQTT 5): the message is done, like a PUBACK. */
+    public Inflight abandon(int packetId) {
+        Inflight entry = inflight.remove(packetId);
+        if (entry != null) {
+            packetIds.release(packetId);
+        }
+        return entry;
+    }
+
+    /** The window in the order the messages were first sent, for redelivery on reconnect. */
+    public Collection<Inflight> inflight() {
+        return inflight.values();
+    }
+
+    public int inflightCount() {
+        return inflight.size();
+    }
+
+    public int queuedCount() {
+        return queue.size();
+    }
+
+    /** Messages dropped by the bound since the session began. */
+    public long dropped() {
+        return dropped;
+    }
+
+    /** Forgets everything (a clean start). */
+    public void clear() {
+        inflight.keySet().forEach(packetIds::release);
+        inflight.clear();
+        queue.clear();
+    }
+}
