@@ -131,17 +131,32 @@ public class MqttResourceAdapter implements ResourceAdapter {
         if (!(spec instanceof MqttActivationSpec mqttSpec)) {
             throw new NotSupportedException("unsupported activation spec " + spec.getClass().getName());
         }
-        mqttSpec.validate();
-        requireStarted().inflow().add(new MqttActivation(endpointFactory, mqttSpec));
-        LOG.log(Level.INFO, "Endpoint {0} activated on topic filter {1}",
-                new Object[]{endpointFactory.getActivationName(), mqttSpec.getTopicFilter()});
+        MqttActivation activation = new MqttActivation(endpointFactory, mqttSpec);
+        MqttBroker current = requireStarted();
+        if (activation.isConnectionListener()) {
+            mqttSpec.validate(false);
+            current.connectionEvents().add(activation);
+            LOG.log(Level.INFO, "Endpoint {0} activated for connection events (namespace {1})",
+                    new Object[]{endpointFactory.getActivationName(), mqttSpec.getTopicFilter()});
+        } else {
+            mqttSpec.validate(true);
+            current.inflow().add(activation);
+            LOG.log(Level.INFO, "Endpoint {0} activated on topic filter {1}",
+                    new Object[]{endpointFactory.getActivationName(), mqttSpec.getTopicFilter()});
+        }
     }
 
     @Override
     public void endpointDeactivation(MessageEndpointFactory endpointFactory, ActivationSpec spec) {
         MqttBroker current = broker;
-        if (current != null && spec instanceof MqttActivationSpec mqttSpec
-                && current.inflow().remove(endpointFactory, mqttSpec) != null) {
+        if (current == null || !(spec instanceof MqttActivationSpec mqttSpec)) {
+            return;
+        }
+        MqttActivation removed = current.inflow().remove(endpointFactory, mqttSpec);
+        if (removed == null) {
+            removed = current.connectionEvents().remove(endpointFactory, mqttSpec);
+        }
+        if (removed != null) {
             LOG.log(Level.INFO, "Endpoint {0} deactivated", endpointFactory.getActivationName());
         }
     }

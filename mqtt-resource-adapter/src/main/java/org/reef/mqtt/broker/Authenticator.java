@@ -15,8 +15,10 @@ public interface Authenticator {
      * @param username the user name, or null when the client sent none
      * @param password the password bytes, or null when the client sent none; never log them
      * @param remote   the client's address
+     * @param protocolLevel 3, 4 (MQTT 3.1.1) or 5
      */
-    CompletionStage<AuthResult> authenticate(String clientId, String username, byte[] password, SocketAddress remote);
+    CompletionStage<AuthResult> authenticate(String clientId, String username, byte[] password, SocketAddress remote,
+                                             int protocolLevel);
 
     /**
      * The outcome of authentication.

@@ -12,6 +12,7 @@ public final class BrokerMetrics {
     private final LongAdder protocolErrors = new LongAdder();
     private final LongAdder authenticationsRefused = new LongAdder();
     private final LongAdder refusedPublishes = new LongAdder();
+    private final LongAdder refusedSubscriptions = new LongAdder();
 
     public void connectionAccepted() {
         connections.increment();
@@ -39,6 +40,14 @@ public final class BrokerMetrics {
 
     public void publishRefused() {
         refusedPublishes.increment();
+    }
+
+    public void subscriptionRefused() {
+        refusedSubscriptions.increment();
+    }
+
+    public long refusedSubscriptionCount() {
+        return refusedSubscriptions.sum();
     }
 
     public long authenticationsRefusedCount() {

@@ -1,6 +1,8 @@
 package org.reef.mqtt.broker;
 
 import jakarta.resource.spi.work.WorkManager;
+import org.reef.mqtt.inflow.ConnectionEvents;
+import org.reef.mqtt.inflow.InflowAuthenticator;
 import org.reef.mqtt.inflow.InflowRegistry;
 import org.reef.mqtt.session.MessageRouter;
 import org.reef.mqtt.session.RetainedMessages;
@@ -24,12 +26,14 @@ public final class MqttBroker {
     private final BrokerMetrics metrics = new BrokerMetrics();
     private final RetainedMessages retained = new RetainedMessages();
     private final AtomicInteger connected = new AtomicInteger();
+    private final ConnectionEvents connectionEvents;
     private volatile Authenticator authenticator;
 
     public MqttBroker(BrokerConfig config, WorkManager workManager) {
         this.config = Objects.requireNonNull(config, "config");
         this.workManager = Objects.requireNonNull(workManager, "workManager");
-        this.authenticator = new AnonymousAuthenticator(config.allowAnonymous());
+        this.connectionEvents = new ConnectionEvents(workManager);
+        this.authenticator = new InflowAuthenticator(connectionEvents, config.allowAnonymous());
     }
 
     public BrokerConfig config() {
@@ -54,6 +58,11 @@ public final class MqttBroker {
 
     public BrokerMetrics metrics() {
         return metrics;
+    }
+
+    /** The endpoints that authenticate clients, authorize subscriptions and hear of connects and disconnects. */
+    public ConnectionEvents connectionEvents() {
+        return connectionEvents;
     }
 
     public RetainedMessages retained() {

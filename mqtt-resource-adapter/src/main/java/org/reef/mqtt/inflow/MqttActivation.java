@@ -10,6 +10,7 @@ import org.reef.mqtt.topic.Topics;
 
 import java.lang.reflect.Method;
 import java.util.Objects;
+import java.util.function.Function;
 
 /**
  * One activated message endpoint (one MDB) and the topic filter it receives.
@@ -47,8 +48,15 @@ public final class MqttActivation {
         return spec;
     }
 
+    /** Whether this activation's filter matches a topic (false when it has no filter). */
     public boolean matches(String topic) {
-        return Topics.matches(spec.getTopicFilter(), topic);
+        String filter = spec.getTopicFilter();
+        return filter != null && Topics.matches(filter, topic);
+    }
+
+    /** Whether the endpoint implements {@link org.reef.mqtt.api.MqttConnectionListener}. */
+    public boolean isConnectionListener() {
+        return org.reef.mqtt.api.MqttConnectionListener.class.isAssignableFrom(endpointFactory.getEndpointClass());
     }
 
     /**
@@ -58,28 +66,40 @@ public final class MqttActivation {
      * @throws RuntimeException  what the listener threw (its transaction was rolled back)
      */
     public MqttAck deliver(MqttInboundMessage message) throws ResourceException {
+        MqttAck ack = call(ON_MESSAGE, endpoint -> ((MqttMessageListener) endpoint).onMessage(message));
+        return ack == null ? MqttAck.ACCEPTED : ack;
+    }
+
+    /**
+     * Invokes one listener method on a fresh endpoint, inside the endpoint's transaction, and returns its result
+     * once the transaction committed.
+     *
+     * @param method     the listener method, declared by the endpoint's listener interface
+     * @param invocation calls that method on the endpoint (which implements the listener interface)
+     */
+    public <R> R call(Method method, Function<Object, R> invocation) throws ResourceException {
         MessageEndpoint endpoint = endpointFactory.createEndpoint(null);
         try {
-            beginDelivery(endpoint);
-            MqttAck ack;
+            beginDelivery(endpoint, method);
+            R result;
             try {
-                ack = ((MqttMessageListener) endpoint).onMessage(message);
+                result = invocation.apply(endpoint);
             } catch (RuntimeException | Error listenerFailure) {
                 endAfterFailure(endpoint, listenerFailure);
                 throw listenerFailure;
             }
             endpoint.afterDelivery();
-            return ack == null ? MqttAck.ACCEPTED : ack;
+            return result;
         } finally {
             endpoint.release();
         }
     }
 
-    private static void beginDelivery(MessageEndpoint endpoint) throws ResourceException {
+    private static void beginDelivery(MessageEndpoint endpoint, Method method) throws ResourceException {
         try {
-            endpoint.beforeDelivery(ON_MESSAGE);
+            endpoint.beforeDelivery(method);
         } catch (NoSuchMethodException e) {
-            throw new ResourceException("the endpoint does not implement " + ON_MESSAGE, e);
+            throw new ResourceException("the endpoint does not implement " + method, e);
         }
     }
 

@@ -6,6 +6,7 @@ import jakarta.resource.spi.ActivationSpec;
 import jakarta.resource.spi.ConfigProperty;
 import jakarta.resource.spi.InvalidPropertyException;
 import jakarta.resource.spi.ResourceAdapter;
+import org.reef.mqtt.api.MqttConnectionListener;
 import org.reef.mqtt.api.MqttMessageListener;
 import org.reef.mqtt.topic.TopicException;
 import org.reef.mqtt.topic.Topics;
@@ -19,13 +20,14 @@ import java.util.Objects;
  * &#64;MessageDriven(activationConfig = &#64;ActivationConfigProperty(propertyName = "topicFilter", propertyValue = "chat/#"))
  * </pre>
  */
-@Activation(messageListeners = MqttMessageListener.class)
+@Activation(messageListeners = {MqttMessageListener.class, MqttConnectionListener.class})
 public class MqttActivationSpec implements ActivationSpec {
 
     private ResourceAdapter resourceAdapter;
 
-    @ConfigProperty(description = "MQTT topic filter (wildcards + and # allowed, no shared subscription) whose "
-            + "PUBLISH packets this endpoint receives instead of the broker's own routing")
+    @ConfigProperty(description = "MQTT topic filter (wildcards + and # allowed, no shared subscription). A "
+            + "MqttMessageListener receives the PUBLISH packets it matches instead of the broker's own routing "
+            + "(required); a MqttConnectionListener authorizes the subscriptions that overlap it (optional)")
     private String topicFilter;
 
     public String getTopicFilter() {
@@ -39,8 +41,17 @@ public class MqttActivationSpec implements ActivationSpec {
     /** Fails the MDB deployment when the filter is missing or invalid (JCA 2.1 section 13.4.2.2). */
     @Override
     public void validate() throws InvalidPropertyException {
+        validate(true);
+    }
+
+    /** Validates the filter; {@code required} for message listeners, optional for connection listeners. */
+    public void validate(boolean required) throws InvalidPropertyException {
         if (topicFilter == null || topicFilter.isBlank()) {
-            throw new InvalidPropertyException("activation property topicFilter is required");
+            if (required) {
+                throw new InvalidPropertyException("activation property topicFilter is required");
+            }
+            topicFilter = null;
+            return;
         }
         if (Topics.isShared(topicFilter)) {
             throw new InvalidPropertyException("topicFilter must not be a shared subscription: " + topicFilter);

@@ -126,7 +126,7 @@ final class ConnectHandler {
         boolean finalAssigned = assigned;
         WillMessage finalWill = will;
         ctx.channel().config().setAutoRead(false);
-        broker.authenticator().authenticate(clientId, username, password, ctx.channel().remoteAddress())
+        broker.authenticator().authenticate(clientId, username, password, ctx.channel().remoteAddress(), level)
                 .whenComplete((result, failure) -> ctx.executor().execute(() -> {
                     if (failure != null || result == null) {
                         LOG.log(Level.WARNING, "Client {0}: authentication failed: {1}",

@@ -21,6 +21,8 @@ final class Connection {
     boolean connectReceived;
     /** DISCONNECT received: no will unless MQTT 5 reason 0x04 asked for it. */
     boolean disconnectedNormally;
+    /** Waiting for the container before handling further packets (see {@link ConnectionControl#pause}). */
+    boolean paused;
     /** Inbound QoS 1/2 messages not yet acknowledged, against the server's Receive Maximum. */
     int inboundUnacknowledged;
     /** Topic Aliases the client set for this connection (MQTT 5.0 section 3.3.2.3.4). */

@@ -20,6 +20,7 @@ import io.netty.handler.codec.mqtt.MqttVersion;
 import io.netty.handler.timeout.IdleStateEvent;
 import io.netty.util.AttributeKey;
 import io.netty.util.ReferenceCountUtil;
+import org.reef.mqtt.api.MqttConnectionEvent;
 import org.reef.mqtt.broker.MqttBroker;
 import org.reef.mqtt.session.Session;
 
@@ -35,12 +36,12 @@ import java.util.logging.Logger;
  * <p>Runs on the connection's event loop and never blocks it. Decoded packets are released in {@code finally};
  * packets that arrive while CONNECT is still being authenticated wait, retained, and are replayed in order.
  */
-public final class MqttConnectionHandler extends ChannelInboundHandlerAdapter implements Disconnector {
+public final class MqttConnectionHandler extends ChannelInboundHandlerAdapter implements ConnectionControl {
 
     private static final Logger LOG = Logger.getLogger(MqttConnectionHandler.class.getName());
     private static final AttributeKey<MqttVersion> MQTT_VERSION = AttributeKey.valueOf("NETTY_CODEC_MQTT_VERSION");
-    /** Packets a client may send after CONNECT before its CONNACK. */
-    private static final int MAX_EARLY_PACKETS = 64;
+    /** Packets held while the connection waits for the container (CONNECT, SUBSCRIBE authorization). */
+    private static final int MAX_HELD_PACKETS = 64;
 
     private final MqttBroker broker;
     private final SessionLifecycle lifecycle;
@@ -48,7 +49,7 @@ public final class MqttConnectionHandler extends ChannelInboundHandlerAdapter im
     private final PublishHandler publishHandler;
     private final SubscribeHandler subscribeHandler;
     private final Connection connection = new Connection();
-    private final ArrayDeque<MqttMessage> early = new ArrayDeque<>();
+    private final ArrayDeque<MqttMessage> held = new ArrayDeque<>();
 
     public MqttConnectionHandler(MqttBroker broker) {
         this.broker = broker;
@@ -70,8 +71,10 @@ public final class MqttConnectionHandler extends ChannelInboundHandlerAdapter im
             }
             if (!connection.connectReceived) {
                 onFirstPacket(ctx, message);
-            } else if (!connection.isConnected()) {
-                holdUntilConnected(ctx, message);
+            } else if (message instanceof MqttConnectMessage) {
+                protocolViolation(ctx, "a second CONNECT"); // [MQTT-3.1.0-2]
+            } else if (!connection.isConnected() || connection.paused) {
+                hold(ctx, message);
             } else {
                 dispatch(ctx, message);
             }
@@ -90,20 +93,40 @@ public final class MqttConnectionHandler extends ChannelInboundHandlerAdapter im
             return;
         }
         connection.connectReceived = true;
-        connectHandler.connect(ctx, connection, connect, () -> replayEarly(ctx));
+        connectHandler.connect(ctx, connection, connect, () -> {
+            broker.connectionEvents().connected(new MqttConnectionEvent(connection.clientId, connection.username,
+                    connection.protocolLevel, true));
+            replayHeld(ctx);
+        });
     }
 
-    private void holdUntilConnected(ChannelHandlerContext ctx, MqttMessage message) {
-        if (message instanceof MqttConnectMessage || early.size() >= MAX_EARLY_PACKETS) {
-            protocolViolation(ctx, "too many packets before CONNACK, or a second CONNECT");
+    private void hold(ChannelHandlerContext ctx, MqttMessage message) {
+        if (held.size() >= MAX_HELD_PACKETS) {
+            protocolViolation(ctx, "too many packets while waiting for the application");
             return;
         }
-        early.add((MqttMessage) ReferenceCountUtil.retain(message));
+        held.add((MqttMessage) ReferenceCountUtil.retain(message));
     }
 
-    private void replayEarly(ChannelHandlerContext ctx) {
+    @Override
+    public void pause(ChannelHandlerContext ctx) {
+        connection.paused = true;
+        ctx.channel().config().setAutoRead(false);
+    }
+
+    @Override
+    public void resume(ChannelHandlerContext ctx) {
+        connection.paused = false;
+        replayHeld(ctx);
+        if (!connection.paused && ctx.channel().isActive()) {
+            ctx.channel().config().setAutoRead(true);
+        }
+    }
+
+    /** Handles held packets in order, until one pauses the connection again. */
+    private void replayHeld(ChannelHandlerContext ctx) {
         MqttMessage message;
-        while ((message = early.poll()) != null) {
+        while (!connection.paused && (message = held.poll()) != null) {
             try {
                 if (ctx.channel().isActive()) {
                     dispatch(ctx, message);
@@ -225,11 +248,13 @@ public final class MqttConnectionHandler extends ChannelInboundHandlerAdapter im
 
     @Override
     public void channelInactive(ChannelHandlerContext ctx) throws Exception {
-        early.forEach(ReferenceCountUtil::release);
-        early.clear();
+        held.forEach(ReferenceCountUtil::release);
+        held.clear();
         if (connection.session != null && ctx.channel().hasAttr(SessionLifecycle.CONNECTION)) {
             broker.connected().decrementAndGet();
             lifecycle.closed(ctx.channel(), connection);
+            broker.connectionEvents().disconnected(new MqttConnectionEvent(connection.clientId, connection.username,
+                    connection.protocolLevel, connection.disconnectedNormally));
         }
         super.channelInactive(ctx);
     }

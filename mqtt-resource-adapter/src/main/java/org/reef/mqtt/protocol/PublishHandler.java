@@ -31,11 +31,11 @@ final class PublishHandler {
     private static final Logger LOG = Logger.getLogger(PublishHandler.class.getName());
 
     private final MqttBroker broker;
-    private final Disconnector disconnector;
+    private final ConnectionControl control;
 
-    PublishHandler(MqttBroker broker, Disconnector disconnector) {
+    PublishHandler(MqttBroker broker, ConnectionControl control) {
         this.broker = broker;
-        this.disconnector = disconnector;
+        this.control = control;
     }
 
     void publish(ChannelHandlerContext ctx, Connection connection, MqttPublishMessage publish) {
@@ -51,14 +51,14 @@ final class PublishHandler {
         try {
             Topics.validateTopicName(topic, config.maxTopicLength(), config.maxTopicLevels());
         } catch (TopicException e) {
-            disconnector.disconnect(ctx, connection, ReasonCodes.TOPIC_NAME_INVALID, "invalid topic name: " + e.getMessage());
+            control.disconnect(ctx, connection, ReasonCodes.TOPIC_NAME_INVALID, "invalid topic name: " + e.getMessage());
             return;
         }
         Session session = connection.session;
         if (qos > 0) {
             if (connection.inboundUnacknowledged >= config.maxInflight()) {
                 // MQTT 5.0 section 3.3.4: more unacknowledged QoS 1/2 publications than Receive Maximum
-                disconnector.disconnect(ctx, connection, ReasonCodes.RECEIVE_MAXIMUM_EXCEEDED, "receive maximum exceeded");
+                control.disconnect(ctx, connection, ReasonCodes.RECEIVE_MAXIMUM_EXCEEDED, "receive maximum exceeded");
                 return;
             }
             if (qos == 2 && !session.receiveQos2(packetId)) {
@@ -100,19 +100,19 @@ final class PublishHandler {
         Long alias = Properties5.integer(properties, MqttPropertyType.TOPIC_ALIAS);
         if (alias == null) {
             if (topic.isEmpty()) {
-                disconnector.disconnect(ctx, connection, ReasonCodes.PROTOCOL_ERROR, "empty topic without alias");
+                control.disconnect(ctx, connection, ReasonCodes.PROTOCOL_ERROR, "empty topic without alias");
                 return null;
             }
             return topic;
         }
         if (alias == 0 || alias > broker.config().topicAliasMaximum()) {
-            disconnector.disconnect(ctx, connection, ReasonCodes.TOPIC_ALIAS_INVALID, "topic alias out of range");
+            control.disconnect(ctx, connection, ReasonCodes.TOPIC_ALIAS_INVALID, "topic alias out of range");
             return null;
         }
         if (topic.isEmpty()) {
             String known = connection.topicAliases.get(alias.intValue());
             if (known == null) {
-                disconnector.disconnect(ctx, connection, ReasonCodes.PROTOCOL_ERROR, "unknown topic alias");
+                control.disconnect(ctx, connection, ReasonCodes.PROTOCOL_ERROR, "unknown topic alias");
             }
             return known;
         }
@@ -123,7 +123,8 @@ final class PublishHandler {
     /** Acknowledges an inbound message after the MDBs took it, or reports why not. Event loop. */
     private void delivered(ChannelHandlerContext ctx, Connection connection, int packetId, int qos, MqttAck ack,
                            Throwable failure) {
-        if (!ctx.channel().config().isAutoRead() && connection.inflow.pending() <= broker.config().maxInflight() / 2) {
+        if (!ctx.channel().config().isAutoRead() && !connection.paused
+                && connection.inflow.pending() <= broker.config().maxInflight() / 2) {
             ctx.channel().config().setAutoRead(true);
         }
         if (failure != null) {

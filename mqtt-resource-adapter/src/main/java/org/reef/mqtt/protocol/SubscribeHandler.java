@@ -17,8 +17,13 @@ import org.reef.mqtt.session.SubscriptionOptions;
 import org.reef.mqtt.topic.TopicException;
 import org.reef.mqtt.topic.Topics;
 
+import org.reef.mqtt.api.MqttAck;
+import org.reef.mqtt.api.MqttSubscriptionRequest;
+import org.reef.mqtt.inflow.MqttActivation;
+
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
@@ -33,11 +38,11 @@ final class SubscribeHandler {
     private static final long MAX_SUBSCRIPTION_ID = 268_435_455L;
 
     private final MqttBroker broker;
-    private final Disconnector disconnector;
+    private final ConnectionControl control;
 
-    SubscribeHandler(MqttBroker broker, Disconnector disconnector) {
+    SubscribeHandler(MqttBroker broker, ConnectionControl control) {
         this.broker = broker;
-        this.disconnector = disconnector;
+        this.control = control;
     }
 
     void subscribe(ChannelHandlerContext ctx, Connection connection, MqttSubscribeMessage subscribe) {
@@ -46,39 +51,93 @@ final class SubscribeHandler {
                 : MqttProperties.NO_PROPERTIES;
         Long subscriptionId = Properties5.integer(properties, MqttPropertyType.SUBSCRIPTION_IDENTIFIER);
         if (subscriptionId != null && (subscriptionId == 0 || subscriptionId > MAX_SUBSCRIPTION_ID)) {
-            disconnector.disconnect(ctx, connection, ReasonCodes.PROTOCOL_ERROR, "subscription identifier out of range");
+            control.disconnect(ctx, connection, ReasonCodes.PROTOCOL_ERROR, "subscription identifier out of range");
             return;
         }
         List<MqttTopicSubscription> requests = subscribe.payload().topicSubscriptions();
         if (requests.isEmpty()) {
-            disconnector.disconnect(ctx, connection, ReasonCodes.PROTOCOL_ERROR, "SUBSCRIBE without filters");
+            control.disconnect(ctx, connection, ReasonCodes.PROTOCOL_ERROR, "SUBSCRIBE without filters");
             return;
         }
-        Session session = connection.session;
+        for (MqttTopicSubscription request : requests) {
+            if (Topics.isShared(request.topicFilter()) && request.option().isNoLocal()) {
+                // MQTT 5.0 section 3.8.3.1: No Local on a shared subscription is a protocol error [MQTT-3.8.3-4]
+                control.disconnect(ctx, connection, ReasonCodes.PROTOCOL_ERROR, "No Local on a shared subscription");
+                return;
+            }
+        }
         int[] codes = new int[requests.size()];
+        List<CompletableFuture<MqttAck>> verdicts = new ArrayList<>(requests.size());
+        boolean needsContainer = false;
+        for (int i = 0; i < codes.length; i++) {
+            MqttTopicSubscription request = requests.get(i);
+            if (!validFilter(connection, request.topicFilter())) {
+                codes[i] = connection.isV5() ? ReasonCodes.TOPIC_FILTER_INVALID : ReasonCodes.UNSPECIFIED_ERROR;
+                verdicts.add(null);
+                continue;
+            }
+            CompletableFuture<MqttAck> verdict = authorize(connection, request);
+            needsContainer |= !verdict.isDone();
+            verdicts.add(verdict);
+        }
+        if (!needsContainer) {
+            complete(ctx, connection, packetId, requests, codes, verdicts, subscriptionId);
+            return;
+        }
+        control.pause(ctx);
+        CompletableFuture.allOf(verdicts.stream().filter(v -> v != null).toArray(CompletableFuture[]::new))
+                .whenComplete((ignored, failure) -> ctx.executor().execute(() -> {
+                    if (ctx.channel().isActive()) {
+                        complete(ctx, connection, packetId, requests, codes, verdicts, subscriptionId);
+                    }
+                    control.resume(ctx);
+                }));
+    }
+
+    /** Asks every endpoint guarding a namespace the filter reaches into; the first refusal wins. */
+    private CompletableFuture<MqttAck> authorize(Connection connection, MqttTopicSubscription request) {
+        List<MqttActivation> guards = broker.connectionEvents().guardsOf(request.topicFilter());
+        CompletableFuture<MqttAck> verdict = CompletableFuture.completedFuture(MqttAck.ACCEPTED);
+        MqttSubscriptionRequest question = new MqttSubscriptionRequest(connection.clientId, connection.username,
+                request.topicFilter(), request.qualityOfService().value());
+        for (MqttActivation guard : guards) {
+            verdict = verdict.thenCompose(previous -> previous.accepted()
+                    ? broker.connectionEvents().authorize(guard, question).toCompletableFuture()
+                    : CompletableFuture.completedFuture(previous));
+        }
+        return verdict;
+    }
+
+    private void complete(ChannelHandlerContext ctx, Connection connection, int packetId,
+                          List<MqttTopicSubscription> requests, int[] codes,
+                          List<CompletableFuture<MqttAck>> verdicts, Long subscriptionId) {
+        Session session = connection.session;
         List<Runnable> retainedDeliveries = new ArrayList<>();
         for (int i = 0; i < codes.length; i++) {
+            CompletableFuture<MqttAck> verdict = verdicts.get(i);
+            if (verdict == null) {
+                continue; // invalid filter, code already set
+            }
+            MqttAck ack = verdict.isCompletedExceptionally() ? null : verdict.join();
+            if (ack == null || !ack.accepted()) {
+                broker.metrics().subscriptionRefused();
+                LOG.log(Level.FINE, "Client {0}: subscription to {1} refused",
+                        new Object[]{connection.clientId, requests.get(i).topicFilter()});
+                codes[i] = !connection.isV5() ? ReasonCodes.UNSPECIFIED_ERROR
+                        : ack == null ? ReasonCodes.UNSPECIFIED_ERROR : ack.reasonCode();
+                continue;
+            }
             MqttTopicSubscription request = requests.get(i);
             String filter = request.topicFilter();
             MqttSubscriptionOption option = request.option();
-            if (!validFilter(connection, filter)) {
-                codes[i] = connection.isV5() ? ReasonCodes.TOPIC_FILTER_INVALID : ReasonCodes.UNSPECIFIED_ERROR;
-                continue;
-            }
-            boolean shared = Topics.isShared(filter);
-            if (shared && option.isNoLocal()) {
-                // MQTT 5.0 section 3.8.3.1: No Local on a shared subscription is a protocol error [MQTT-3.8.3-4]
-                disconnector.disconnect(ctx, connection, ReasonCodes.PROTOCOL_ERROR, "No Local on a shared subscription");
-                return;
-            }
             int qos = option.qos().value();
             SubscriptionOptions options = new SubscriptionOptions(qos, option.isNoLocal(), option.isRetainAsPublished(),
                     option.retainHandling().value(), subscriptionId == null ? 0 : subscriptionId.intValue());
-            Subscription subscription = new Subscription(connection.clientId, filter, options);
-            Subscription previous = broker.router().subscribe(subscription);
-            session.subscriptions().put(filter, subscription);
+            Subscription previous = broker.router().subscribe(new Subscription(connection.clientId, filter, options));
+            session.subscriptions().put(filter, new Subscription(connection.clientId, filter, options));
             codes[i] = qos;
-            if (!shared && (options.retainHandling() == 0 || (options.retainHandling() == 1 && previous == null))) {
+            if (!Topics.isShared(filter)
+                    && (options.retainHandling() == 0 || (options.retainHandling() == 1 && previous == null))) {
                 retainedDeliveries.add(() -> sendRetained(session, filter, options));
             }
         }
@@ -108,7 +167,7 @@ final class SubscribeHandler {
     void unsubscribe(ChannelHandlerContext ctx, Connection connection, MqttUnsubscribeMessage unsubscribe) {
         List<String> filters = unsubscribe.payload().topics();
         if (filters.isEmpty()) {
-            disconnector.disconnect(ctx, connection, ReasonCodes.PROTOCOL_ERROR, "UNSUBSCRIBE without filters");
+            control.disconnect(ctx, connection, ReasonCodes.PROTOCOL_ERROR, "UNSUBSCRIBE without filters");
             return;
         }
         Short[] codes = new Short[filters.size()];

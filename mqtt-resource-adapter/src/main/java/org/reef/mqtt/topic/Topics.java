@@ -87,6 +87,41 @@ public final class Topics {
         return matchLevels(plain, topicName);
     }
 
+    /**
+     * Whether some topic name matches both filters, i.e. whether a subscription to one can receive messages published
+     * in the namespace the other describes. Shared filters are compared by their inner filter; the rule that root
+     * wildcards skip {@code $} topics applies.
+     */
+    public static boolean overlaps(String filterA, String filterB) {
+        String a = plain(filterA);
+        String b = plain(filterB);
+        String[] left = a.split("/", -1);
+        String[] right = b.split("/", -1);
+        boolean leftWild = left[0].equals("+") || left[0].equals("#");
+        boolean rightWild = right[0].equals("+") || right[0].equals("#");
+        if ((leftWild && right[0].startsWith("$")) || (rightWild && left[0].startsWith("$"))) {
+            return false; // MQTT-4.7.2-1: a root wildcard never matches a $ topic
+        }
+        for (int i = 0; ; i++) {
+            boolean leftEnd = i >= left.length;
+            boolean rightEnd = i >= right.length;
+            if (!leftEnd && left[i].equals("#") || !rightEnd && right[i].equals("#")) {
+                return true; // '#' also matches the parent level, so the other side may end here
+            }
+            if (leftEnd || rightEnd) {
+                return leftEnd && rightEnd;
+            }
+            if (!left[i].equals("+") && !right[i].equals("+") && !left[i].equals(right[i])) {
+                return false;
+            }
+        }
+    }
+
+    private static String plain(String filter) {
+        SharedFilter shared = SharedFilter.parse(filter);
+        return shared == null ? filter : shared.filter();
+    }
+
     /** Whether a topic filter is a shared subscription, i.e. starts with {@code $share/} (MQTT 5.0 4.8.2). */
     public static boolean isShared(String filter) {
         return filter.startsWith(SharedFilter.PREFIX);

@@ -1,0 +1,13 @@
+package org.reef.mqtt.api;
+
+/**
+ * A client connected or disconnected.
+ *
+ * @param clientId      the client identifier
+ * @param username      its authenticated user name, or null for an anonymous client
+ * @param protocolLevel 3, 4 (MQTT 3.1.1) or 5
+ * @param graceful      for a disconnect: whether the client sent DISCONNECT (false after a network failure,
+ *                      keep-alive timeout, protocol error or takeover); always true for a connect
+ */
+public record MqttConnectionEvent(String clientId, String username, int protocolLevel, boolean graceful) {
+}

@@ -1,0 +1,12 @@
+package org.reef.mqtt.api;
+
+/**
+ * One filter of a SUBSCRIBE, for {@link MqttConnectionListener#authorizeSubscription}.
+ *
+ * @param clientId    the subscribing client
+ * @param username    its authenticated user name, or null for an anonymous client
+ * @param topicFilter the filter as requested (a shared subscription keeps its {@code $share/group/} prefix)
+ * @param qos         the requested maximum QoS
+ */
+public record MqttSubscriptionRequest(String clientId, String username, String topicFilter, int qos) {
+}

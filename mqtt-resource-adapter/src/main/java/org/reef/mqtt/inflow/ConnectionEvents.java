@@ -1,0 +1,132 @@
+package org.reef.mqtt.inflow;
+
+import jakarta.resource.spi.work.WorkManager;
+import org.reef.mqtt.api.MqttAck;
+import org.reef.mqtt.api.MqttAuthentication;
+import org.reef.mqtt.api.MqttConnectRequest;
+import org.reef.mqtt.api.MqttConnectionEvent;
+import org.reef.mqtt.api.MqttConnectionListener;
+import org.reef.mqtt.api.MqttSubscriptionRequest;
+import org.reef.mqtt.topic.Topics;
+
+import java.lang.reflect.Method;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+/**
+ * The endpoints implementing {@link MqttConnectionListener}, and the calls into them: each a Work on the
+ * WorkManager whose result arrives as a {@link CompletionStage}.
+ */
+public final class ConnectionEvents {
+
+    private static final Logger LOG = Logger.getLogger(ConnectionEvents.class.getName());
+
+    private static final Method AUTHENTICATE = method("authenticate", MqttConnectRequest.class);
+    private static final Method AUTHORIZE = method("authorizeSubscription", MqttSubscriptionRequest.class);
+    private static final Method CONNECTED = method("connected", MqttConnectionEvent.class);
+    private static final Method DISCONNECTED = method("disconnected", MqttConnectionEvent.class);
+
+    private final WorkManager workManager;
+    private final CopyOnWriteArrayList<MqttActivation> listeners = new CopyOnWriteArrayList<>();
+
+    public ConnectionEvents(WorkManager workManager) {
+        this.workManager = workManager;
+    }
+
+    private static Method method(String name, Class<?> parameter) {
+        try {
+            return MqttConnectionListener.class.getMethod(name, parameter);
+        } catch (NoSuchMethodException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
+
+    public void add(MqttActivation activation) {
+        listeners.add(activation);
+        if (listeners.size() > 1) {
+            LOG.warning("Several MqttConnectionListener endpoints are active; the first one authenticates clients");
+        }
+    }
+
+    /** Removes the activation of this endpoint and spec; returns it, or null if there was none. */
+    public MqttActivation remove(jakarta.resource.spi.endpoint.MessageEndpointFactory factory,
+                                 MqttActivationSpec spec) {
+        for (MqttActivation listener : listeners) {
+            if (listener.endpointFactory() == factory && listener.spec() == spec) {
+                listeners.remove(listener);
+                return listener;
+            }
+        }
+        return null;
+    }
+
+    /** Whether an endpoint can check credentials. */
+    public boolean hasAuthenticator() {
+        return !listeners.isEmpty();
+    }
+
+    public CompletionStage<MqttAuthentication> authenticate(MqttConnectRequest request) {
+        MqttActivation first = listeners.isEmpty() ? null : listeners.get(0);
+        if (first == null) {
+            return CompletableFuture.completedFuture(
+                    MqttAuthentication.refused(MqttAuthentication.Outcome.BAD_CREDENTIALS));
+        }
+        return ContainerCalls.submit(workManager,
+                () -> first.call(AUTHENTICATE, e -> ((MqttConnectionListener) e).authenticate(request)));
+    }
+
+    /** The endpoints whose namespace a subscription filter reaches into. */
+    public List<MqttActivation> guardsOf(String filter) {
+        List<MqttActivation> guards = new ArrayList<>(1);
+        for (MqttActivation listener : listeners) {
+            String namespace = listener.spec().getTopicFilter();
+            if (namespace != null && Topics.overlaps(namespace, filter)) {
+                guards.add(listener);
+            }
+        }
+        return guards;
+    }
+
+    /** Asks one guard; a null answer counts as acceptance. */
+    public CompletionStage<MqttAck> authorize(MqttActivation guard, MqttSubscriptionRequest request) {
+        return ContainerCalls.submit(workManager, () -> {
+            MqttAck ack = guard.call(AUTHORIZE, e -> ((MqttConnectionListener) e).authorizeSubscription(request));
+            return ack == null ? MqttAck.ACCEPTED : ack;
+        });
+    }
+
+    public void connected(MqttConnectionEvent event) {
+        notifyAll(CONNECTED, event, true);
+    }
+
+    public void disconnected(MqttConnectionEvent event) {
+        notifyAll(DISCONNECTED, event, false);
+    }
+
+    private void notifyAll(Method method, MqttConnectionEvent event, boolean connected) {
+        for (MqttActivation listener : listeners) {
+            ContainerCalls.submit(workManager, () -> listener.call(method, e -> {
+                if (connected) {
+                    ((MqttConnectionListener) e).connected(event);
+                } else {
+                    ((MqttConnectionListener) e).disconnected(event);
+                }
+                return null;
+            })).whenComplete((ignored, failure) -> {
+                if (failure != null) {
+                    LOG.log(Level.WARNING, "Client {0}: connection event {1} failed: {2}",
+                            new Object[]{event.clientId(), method.getName(), failure.toString()});
+                }
+            });
+        }
+    }
+
+    public int size() {
+        return listeners.size();
+    }
+}

@@ -1,0 +1,52 @@
+package org.reef.mqtt.inflow;
+
+import org.reef.mqtt.api.MqttAuthentication;
+import org.reef.mqtt.api.MqttConnectRequest;
+import org.reef.mqtt.broker.Authenticator;
+
+import java.net.SocketAddress;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+
+/**
+ * The broker's authenticator: clients without credentials are admitted when anonymous access is allowed; clients
+ * with credentials are checked by the application's {@link org.reef.mqtt.api.MqttConnectionListener}, and refused
+ * when there is none (nothing could check them).
+ */
+public final class InflowAuthenticator implements Authenticator {
+
+    private final ConnectionEvents events;
+    private final boolean allowAnonymous;
+
+    public InflowAuthenticator(ConnectionEvents events, boolean allowAnonymous) {
+        this.events = events;
+        this.allowAnonymous = allowAnonymous;
+    }
+
+    @Override
+    public CompletionStage<AuthResult> authenticate(String clientId, String username, byte[] password,
+                                                    SocketAddress remote, int protocolLevel) {
+        if (username == null && password == null) {
+            return CompletableFuture.completedFuture(allowAnonymous ? AuthResult.accept(null)
+                    : AuthResult.refuse(Refusal.NOT_AUTHORIZED));
+        }
+        if (!events.hasAuthenticator()) {
+            return CompletableFuture.completedFuture(AuthResult.refuse(Refusal.BAD_CREDENTIALS));
+        }
+        MqttConnectRequest request = new MqttConnectRequest(clientId, username, password, String.valueOf(remote),
+                protocolLevel);
+        return events.authenticate(request).thenApply(InflowAuthenticator::toResult);
+    }
+
+    private static AuthResult toResult(MqttAuthentication authentication) {
+        if (authentication == null) {
+            return AuthResult.refuse(Refusal.NOT_AUTHORIZED);
+        }
+        return switch (authentication.outcome()) {
+            case ACCEPTED -> AuthResult.accept(authentication.username());
+            case BAD_CREDENTIALS -> AuthResult.refuse(Refusal.BAD_CREDENTIALS);
+            case UNAVAILABLE -> AuthResult.refuse(Refusal.UNAVAILABLE);
+            case NOT_AUTHORIZED -> AuthResult.refuse(Refusal.NOT_AUTHORIZED);
+        };
+    }
+}
