@@ -22,6 +22,22 @@ public interface MqttConnection extends AutoCloseable {
      */
     void publish(String topic, byte[] payload, int qos, boolean retain) throws ResourceException;
 
+    /**
+     * Delivers a message to one client, whatever its subscriptions, on the given topic: at once if it is connected,
+     * else queued in its persistent session (QoS 1 and 2 only).
+     *
+     * @return false if the client has no session
+     */
+    boolean deliverTo(String clientId, String topic, byte[] payload, int qos) throws ResourceException;
+
+    /**
+     * Closes a client's connection (MQTT 5 clients first get DISCONNECT 0x98, Administrative action). Its session
+     * stays for its expiry interval; its will is published as for any server-side close.
+     *
+     * @return false if the client is not connected
+     */
+    boolean disconnect(String clientId) throws ResourceException;
+
     /** Releases the handle. */
     @Override
     void close() throws ResourceException;

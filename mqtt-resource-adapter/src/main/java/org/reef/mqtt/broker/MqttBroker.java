@@ -1,11 +1,15 @@
 package org.reef.mqtt.broker;
 
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.handler.codec.mqtt.MqttMessageBuilders;
 import jakarta.resource.spi.work.WorkManager;
 import org.reef.mqtt.inflow.ConnectionEvents;
 import org.reef.mqtt.inflow.InflowAuthenticator;
 import org.reef.mqtt.inflow.InflowRegistry;
 import org.reef.mqtt.session.MessageRouter;
 import org.reef.mqtt.session.RetainedMessages;
+import org.reef.mqtt.session.Session;
 import org.reef.mqtt.session.SessionRegistry;
 
 import java.util.Objects;
@@ -76,6 +80,31 @@ public final class MqttBroker {
     /** Installs the authenticator that checks every later CONNECT. */
     public void authenticator(Authenticator newAuthenticator) {
         this.authenticator = Objects.requireNonNull(newAuthenticator, "authenticator");
+    }
+
+    /**
+     * Closes a client's connection, MQTT 5 clients after DISCONNECT 0x98 (Administrative action).
+     *
+     * @return whether the client had a session with a connection
+     */
+    public boolean disconnect(String clientId) {
+        Session session = sessions.get(clientId);
+        if (session == null || !session.isOnline()) {
+            return false;
+        }
+        session.execute(() -> {
+            Channel channel = session.channel();
+            if (channel == null) {
+                return;
+            }
+            if (session.limits().isV5()) {
+                channel.writeAndFlush(MqttMessageBuilders.disconnect().reasonCode((byte) 0x98).build())
+                        .addListener(ChannelFutureListener.CLOSE);
+            } else {
+                channel.close();
+            }
+        });
+        return true;
     }
 
     /** Connections with an open session, for the connection limit. */

@@ -17,8 +17,10 @@ import java.util.logging.Logger;
  *
  * <p>At most one {@link Work} per connection runs at a time and drains the queue in order, so a client's messages
  * reach the endpoints in publish order (MQTT 3.1.1 section 4.6) while different connections are delivered in
- * parallel on the WorkManager's threads. The Netty event loop only enqueues; it never waits for the container. The
- * queue length is reported back to the caller, which stops reading from the connection when it reaches the bound.
+ * parallel on the WorkManager's threads. Each endpoint admits at most its {@code maxConcurrency} deliveries at once:
+ * a connection whose next message finds no free slot parks (no thread waits) and is resumed when one frees. The
+ * Netty event loop only enqueues; it never waits for the container. The queue length is reported back to the
+ * caller, which stops reading from the connection when it reaches the bound.
  */
 public final class ConnectionInflow {
 
@@ -94,16 +96,51 @@ public final class ConnectionInflow {
         delivery.completion().completed(failure == null ? verdict : null, failure);
     }
 
+    /** Schedules the drain again after a parked connection got a slot (the scheduled flag is still set). */
+    private void resumeDrain() {
+        try {
+            workManager.scheduleWork(new DrainWork());
+        } catch (WorkException | RuntimeException e) {
+            scheduled.set(false);
+            failAll(e);
+        }
+    }
+
+    /** Takes a slot of every endpoint, or none; parks on the first busy one and returns false. */
+    private boolean acquire(java.util.List<MqttActivation> activations) {
+        for (int i = 0; i < activations.size(); i++) {
+            MqttActivation activation = activations.get(i);
+            if (!activation.tryAcquire()) {
+                for (int j = 0; j < i; j++) {
+                    activations.get(j).release();
+                }
+                if (activation.await(this::resumeDrain)) {
+                    return false;
+                }
+                return acquire(activations);
+            }
+        }
+        return true;
+    }
+
     private final class DrainWork implements Work {
 
         @Override
         public void run() {
             for (int i = 0; i < BATCH; i++) {
-                InflowDelivery next = queue.poll();
+                InflowDelivery next = queue.peek();
                 if (next == null) {
                     break;
                 }
-                deliver(next);
+                if (!acquire(next.activations())) {
+                    return; // parked: resumeDrain continues when a slot frees
+                }
+                queue.poll();
+                try {
+                    deliver(next);
+                } finally {
+                    next.activations().forEach(MqttActivation::release);
+                }
             }
             scheduled.set(false);
             if (!queue.isEmpty()) {

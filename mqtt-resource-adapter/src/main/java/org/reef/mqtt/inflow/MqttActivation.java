@@ -10,6 +10,9 @@ import org.reef.mqtt.topic.Topics;
 
 import java.lang.reflect.Method;
 import java.util.Objects;
+import java.util.Queue;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.Semaphore;
 import java.util.function.Function;
 
 /**
@@ -34,10 +37,40 @@ public final class MqttActivation {
 
     private final MessageEndpointFactory endpointFactory;
     private final MqttActivationSpec spec;
+    private final Semaphore permits;
+    private final Queue<Runnable> waiting = new ConcurrentLinkedQueue<>();
 
     public MqttActivation(MessageEndpointFactory endpointFactory, MqttActivationSpec spec) {
         this.endpointFactory = Objects.requireNonNull(endpointFactory, "endpointFactory");
         this.spec = Objects.requireNonNull(spec, "spec");
+        Integer concurrency = spec.getMaxConcurrency();
+        this.permits = new Semaphore(concurrency == null ? 16 : concurrency);
+    }
+
+    /** Takes one of the endpoint's concurrent delivery slots, if free. */
+    boolean tryAcquire() {
+        return permits.tryAcquire();
+    }
+
+    /**
+     * Waits for a slot without a thread: {@code resume} runs once one is released. Returns false if a slot freed
+     * meanwhile and the caller should try again itself (no wake-up is lost either way).
+     */
+    boolean await(Runnable resume) {
+        waiting.add(resume);
+        if (permits.availablePermits() > 0 && waiting.remove(resume)) {
+            return false;
+        }
+        return true;
+    }
+
+    /** Returns a slot and wakes one waiting connection. */
+    void release() {
+        permits.release();
+        Runnable next = waiting.poll();
+        if (next != null) {
+            next.run();
+        }
     }
 
     public MessageEndpointFactory endpointFactory() {

@@ -30,6 +30,18 @@ public class MqttActivationSpec implements ActivationSpec {
             + "(required); a MqttConnectionListener authorizes the subscriptions that overlap it (optional)")
     private String topicFilter;
 
+    @ConfigProperty(defaultValue = "16", description = "Deliveries to this endpoint running at once; beyond it the "
+            + "publishing connections wait (and stop being read once their own queue is full)")
+    private Integer maxConcurrency = 16;
+
+    public Integer getMaxConcurrency() {
+        return maxConcurrency;
+    }
+
+    public void setMaxConcurrency(Integer maxConcurrency) {
+        this.maxConcurrency = maxConcurrency;
+    }
+
     public String getTopicFilter() {
         return topicFilter;
     }
@@ -46,6 +58,9 @@ public class MqttActivationSpec implements ActivationSpec {
 
     /** Validates the filter; {@code required} for message listeners, optional for connection listeners. */
     public void validate(boolean required) throws InvalidPropertyException {
+        if (maxConcurrency == null || maxConcurrency < 1 || maxConcurrency > 1024) {
+            throw new InvalidPropertyException("maxConcurrency must be between 1 and 1024: " + maxConcurrency);
+        }
         if (topicFilter == null || topicFilter.isBlank()) {
             if (required) {
                 throw new InvalidPropertyException("activation property topicFilter is required");

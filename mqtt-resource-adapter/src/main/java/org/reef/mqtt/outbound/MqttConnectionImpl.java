@@ -21,6 +21,16 @@ public class MqttConnectionImpl implements MqttConnection {
     }
 
     @Override
+    public boolean deliverTo(String clientId, String topic, byte[] payload, int qos) throws ResourceException {
+        return current().deliverTo(clientId, topic, payload, qos);
+    }
+
+    @Override
+    public boolean disconnect(String clientId) throws ResourceException {
+        return current().disconnect(clientId);
+    }
+
+    @Override
     public void close() {
         MqttManagedConnection managed = managedConnection;
         if (managed != null) {

@@ -8,7 +8,10 @@ import jakarta.resource.spi.ConnectionRequestInfo;
 import jakarta.resource.spi.LocalTransaction;
 import jakarta.resource.spi.ManagedConnection;
 import jakarta.resource.spi.ManagedConnectionMetaData;
+import org.reef.mqtt.broker.MqttBroker;
+import org.reef.mqtt.session.Delivery;
 import org.reef.mqtt.session.PublishMessage;
+import org.reef.mqtt.session.Session;
 import org.reef.mqtt.topic.TopicException;
 import org.reef.mqtt.topic.Topics;
 
@@ -35,6 +38,30 @@ public class MqttManagedConnection implements ManagedConnection {
     }
 
     void publish(String topic, byte[] payload, int qos, boolean retain) throws ResourceException {
+        PublishMessage message = message(topic, payload, qos, retain);
+        MqttBroker broker = factory.adapter().requireStarted();
+        if (retain) {
+            broker.retained().retain(message);
+        }
+        broker.router().route(message);
+    }
+
+    boolean deliverTo(String clientId, String topic, byte[] payload, int qos) throws ResourceException {
+        PublishMessage message = message(topic, payload, qos, false);
+        Session session = factory.adapter().requireStarted().sessions().get(clientId);
+        if (session == null) {
+            return false;
+        }
+        session.send(new Delivery(message, qos, false, List.of()));
+        return true;
+    }
+
+    boolean disconnect(String clientId) throws ResourceException {
+        return factory.adapter().requireStarted().disconnect(clientId);
+    }
+
+    private static PublishMessage message(String topic, byte[] payload, int qos, boolean retain)
+            throws ResourceException {
         if (payload == null) {
             throw new ResourceException("payload must not be null");
         }
@@ -46,7 +73,7 @@ public class MqttManagedConnection implements ManagedConnection {
         } catch (TopicException e) {
             throw new ResourceException("invalid topic name '" + topic + "': " + e.getMessage(), e);
         }
-        factory.adapter().requireStarted().router().route(new PublishMessage(topic, payload, qos, retain, null));
+        return new PublishMessage(topic, payload, qos, retain, null);
     }
 
     void handleClosed(MqttConnectionImpl handle) {

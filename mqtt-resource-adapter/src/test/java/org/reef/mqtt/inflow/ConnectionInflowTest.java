@@ -123,6 +123,43 @@ class ConnectionInflowTest {
         assertTrue(factory.calls().isEmpty());
     }
 
+    @Test
+    void anEndpointNeverRunsMoreDeliveriesAtOnceThanItsMaxConcurrency() throws Exception {
+        java.util.concurrent.atomic.AtomicInteger running = new java.util.concurrent.atomic.AtomicInteger();
+        java.util.concurrent.atomic.AtomicInteger peak = new java.util.concurrent.atomic.AtomicInteger();
+        FakeEndpointFactory factory = new FakeEndpointFactory(m -> {
+            int now = running.incrementAndGet();
+            peak.accumulateAndGet(now, Math::max);
+            try {
+                Thread.sleep(2);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            running.decrementAndGet();
+            return MqttAck.ACCEPTED;
+        });
+        MqttActivationSpec spec = new MqttActivationSpec();
+        spec.setTopicFilter("chat/#");
+        spec.setMaxConcurrency(2);
+        MqttActivation activation = new MqttActivation(factory, spec);
+        List<ConnectionInflow> connections = new ArrayList<>();
+        for (int c = 0; c < 4; c++) {
+            connections.add(new ConnectionInflow(workManager, "c" + c));
+        }
+        int perConnection = 25;
+        for (int i = 0; i < perConnection; i++) {
+            for (ConnectionInflow connection : connections) {
+                connection.submit(delivery(activation, "chat/a", Integer.toString(i)));
+            }
+        }
+        for (int i = 0; i < perConnection * connections.size(); i++) {
+            assertNotNull(next());
+        }
+        assertEquals(perConnection * connections.size(), factory.received().size());
+        assertTrue(peak.get() <= 2, "peak concurrency " + peak.get());
+        assertEquals(2, peak.get(), "both slots were used");
+    }
+
     private MqttActivation activation(FakeEndpointFactory factory, String filter) {
         MqttActivationSpec spec = new MqttActivationSpec();
         spec.setTopicFilter(filter);
