@@ -14,7 +14,10 @@ import org.reef.mqtt.broker.BrokerConfig;
 import org.reef.mqtt.broker.MqttBroker;
 import org.reef.mqtt.inflow.MqttActivation;
 import org.reef.mqtt.inflow.MqttActivationSpec;
+import org.reef.mqtt.transport.Listener;
+import org.reef.mqtt.transport.ListenerConfig;
 import org.reef.mqtt.transport.MqttServer;
+import org.reef.mqtt.transport.TlsConfig;
 
 import javax.transaction.xa.XAResource;
 import java.util.Objects;
@@ -43,8 +46,44 @@ public class MqttResourceAdapter implements ResourceAdapter {
     @ConfigProperty(defaultValue = "127.0.0.1", description = "Address the MQTT TCP listener binds to")
     private String host = "127.0.0.1";
 
-    @ConfigProperty(defaultValue = "1883", description = "Port of the MQTT TCP listener (0 picks a free port)")
+    @ConfigProperty(defaultValue = "1883", description = "Port of the MQTT TCP listener (0 picks a free port, -1 "
+            + "turns it off)")
     private Integer port = 1883;
+
+    @ConfigProperty(defaultValue = "8883", description = "Port of the MQTT over TLS listener, started only when a "
+            + "keystore is configured (-1 turns it off)")
+    private Integer tlsPort = 8883;
+
+    @ConfigProperty(defaultValue = "", description = "Keystore (PKCS12 or JKS file) with the server's TLS key and "
+            + "certificate; empty: no TLS listeners")
+    private String tlsKeystore = "";
+
+    @ConfigProperty(defaultValue = "", description = "Password of the TLS keystore (and of its key)",
+            confidential = true)
+    private String tlsKeystorePassword = "";
+
+    @ConfigProperty(defaultValue = "PKCS12", description = "Type of the TLS keystore and truststore: PKCS12 or JKS")
+    private String tlsKeystoreType = "PKCS12";
+
+    @ConfigProperty(defaultValue = "", description = "Truststore with the certificates client certificates must "
+            + "chain to; needed when tlsClientAuth is OPTIONAL or REQUIRE")
+    private String tlsTruststore = "";
+
+    @ConfigProperty(defaultValue = "", description = "Password of the truststore", confidential = true)
+    private String tlsTruststorePassword = "";
+
+    @ConfigProperty(defaultValue = "NONE", description = "TLS client certificates: NONE, OPTIONAL or REQUIRE")
+    private String tlsClientAuth = "NONE";
+
+    @ConfigProperty(defaultValue = "8083", description = "Port of the MQTT over WebSocket listener (-1 turns it off)")
+    private Integer wsPort = 8083;
+
+    @ConfigProperty(defaultValue = "8084", description = "Port of the MQTT over secure WebSocket listener, started "
+            + "only when a keystore is configured (-1 turns it off)")
+    private Integer wssPort = 8084;
+
+    @ConfigProperty(defaultValue = "/mqtt", description = "HTTP path of the WebSocket listeners")
+    private String wsPath = "/mqtt";
 
     @ConfigProperty(defaultValue = "262144", description = "Largest MQTT packet accepted, in bytes")
     private Integer maxPacketSize = 262_144;
@@ -91,28 +130,33 @@ public class MqttResourceAdapter implements ResourceAdapter {
     @Override
     public void start(BootstrapContext context) throws ResourceAdapterInternalException {
         BrokerConfig config;
+        ListenerConfig listeners;
         try {
-            config = new BrokerConfig(host, port, maxPacketSize, maxClientIdLength, allowAnonymous, maxInflight,
-                    ioThreads, maxQueued, maxTopicLength, maxTopicLevels, maxKeepAlive, maxConnections,
+            config = new BrokerConfig(host, Math.max(port, 0), maxPacketSize, maxClientIdLength, allowAnonymous,
+                    maxInflight, ioThreads, maxQueued, maxTopicLength, maxTopicLevels, maxKeepAlive, maxConnections,
                     topicAliasMaximum, maxSessionExpiry);
+            listeners = new ListenerConfig(host, port, tlsPort, wsPort, wssPort, wsPath,
+                    TlsConfig.fromProperties(tlsKeystore, tlsKeystorePassword, tlsKeystoreType, tlsTruststore,
+                            tlsTruststorePassword, tlsClientAuth));
         } catch (IllegalArgumentException | NullPointerException e) {
             throw new ResourceAdapterInternalException("invalid MQTT adapter configuration: " + e.getMessage(), e);
         }
         MqttBroker newBroker = new MqttBroker(config, context.getWorkManager());
-        MqttServer newServer = new MqttServer(newBroker);
+        MqttServer newServer = new MqttServer(newBroker, listeners);
         try {
             newServer.start();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw new ResourceAdapterInternalException("interrupted while binding the MQTT listener", e);
+            throw new ResourceAdapterInternalException("interrupted while starting the MQTT listeners", e);
         } catch (RuntimeException e) {
-            throw new ResourceAdapterInternalException(
-                    "cannot bind the MQTT listener to " + host + ":" + port + ": " + e, e);
+            throw new ResourceAdapterInternalException("cannot start the MQTT listeners: " + e.getMessage(), e);
         }
         broker = newBroker;
         server = newServer;
-        LOG.log(Level.INFO, "Reef MQTT adapter started on {0}:{1} (anonymous {2})",
-                new Object[]{host, String.valueOf(newServer.port()), allowAnonymous});
+        LOG.log(Level.INFO, "Reef MQTT adapter started: TCP {0}, TLS {1}, WebSocket {2}, secure WebSocket {3} "
+                + "(anonymous access {4})", new Object[]{String.valueOf(port(Listener.TCP)),
+                String.valueOf(port(Listener.TLS)), String.valueOf(port(Listener.WS)),
+                String.valueOf(port(Listener.WSS)), allowAnonymous});
     }
 
     @Override
@@ -175,10 +219,10 @@ public class MqttResourceAdapter implements ResourceAdapter {
         return current;
     }
 
-    /** The bound port, or -1 when stopped. */
-    public int boundPort() {
+    /** The bound port of a listener, or -1 when it is off or the adapter is stopped. */
+    public int port(Listener kind) {
         MqttServer current = server;
-        return current == null ? -1 : current.port();
+        return current == null ? -1 : current.port(kind);
     }
 
     public String getHost() {
@@ -235,6 +279,86 @@ public class MqttResourceAdapter implements ResourceAdapter {
 
     public void setIoThreads(Integer ioThreads) {
         this.ioThreads = ioThreads;
+    }
+
+    public Integer getTlsPort() {
+        return tlsPort;
+    }
+
+    public void setTlsPort(Integer tlsPort) {
+        this.tlsPort = tlsPort;
+    }
+
+    public String getTlsKeystore() {
+        return tlsKeystore;
+    }
+
+    public void setTlsKeystore(String tlsKeystore) {
+        this.tlsKeystore = tlsKeystore;
+    }
+
+    public String getTlsKeystorePassword() {
+        return tlsKeystorePassword;
+    }
+
+    public void setTlsKeystorePassword(String tlsKeystorePassword) {
+        this.tlsKeystorePassword = tlsKeystorePassword;
+    }
+
+    public String getTlsKeystoreType() {
+        return tlsKeystoreType;
+    }
+
+    public void setTlsKeystoreType(String tlsKeystoreType) {
+        this.tlsKeystoreType = tlsKeystoreType;
+    }
+
+    public String getTlsTruststore() {
+        return tlsTruststore;
+    }
+
+    public void setTlsTruststore(String tlsTruststore) {
+        this.tlsTruststore = tlsTruststore;
+    }
+
+    public String getTlsTruststorePassword() {
+        return tlsTruststorePassword;
+    }
+
+    public void setTlsTruststorePassword(String tlsTruststorePassword) {
+        this.tlsTruststorePassword = tlsTruststorePassword;
+    }
+
+    public String getTlsClientAuth() {
+        return tlsClientAuth;
+    }
+
+    public void setTlsClientAuth(String tlsClientAuth) {
+        this.tlsClientAuth = tlsClientAuth;
+    }
+
+    public Integer getWsPort() {
+        return wsPort;
+    }
+
+    public void setWsPort(Integer wsPort) {
+        this.wsPort = wsPort;
+    }
+
+    public Integer getWssPort() {
+        return wssPort;
+    }
+
+    public void setWssPort(Integer wssPort) {
+        this.wssPort = wssPort;
+    }
+
+    public String getWsPath() {
+        return wsPath;
+    }
+
+    public void setWsPath(String wsPath) {
+        this.wsPath = wsPath;
     }
 
     public Integer getMaxQueued() {
@@ -305,7 +429,12 @@ public class MqttResourceAdapter implements ResourceAdapter {
                 && Objects.equals(maxKeepAlive, other.maxKeepAlive)
                 && Objects.equals(maxConnections, other.maxConnections)
                 && Objects.equals(topicAliasMaximum, other.topicAliasMaximum)
-                && Objects.equals(maxSessionExpiry, other.maxSessionExpiry);
+                && Objects.equals(maxSessionExpiry, other.maxSessionExpiry)
+                && Objects.equals(tlsPort, other.tlsPort) && Objects.equals(tlsKeystore, other.tlsKeystore)
+                && Objects.equals(tlsKeystoreType, other.tlsKeystoreType)
+                && Objects.equals(tlsTruststore, other.tlsTruststore)
+                && Objects.equals(tlsClientAuth, other.tlsClientAuth) && Objects.equals(wsPort, other.wsPort)
+                && Objects.equals(wssPort, other.wssPort) && Objects.equals(wsPath, other.wsPath);
     }
 
     @Override

@@ -1,46 +1,26 @@
 package org.reef.mqtt.transport;
 
 import io.netty.channel.Channel;
-import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelPipeline;
-import io.netty.handler.codec.mqtt.MqttDecoder;
-import io.netty.handler.codec.mqtt.MqttEncoder;
-import io.netty.handler.flush.FlushConsolidationHandler;
 import org.reef.mqtt.broker.MqttBroker;
-import org.reef.mqtt.protocol.MqttConnectionHandler;
 
 import java.util.Set;
 
 /**
- * Pipeline of a plain TCP MQTT connection: flush consolidation, the MQTT codec bounded by the maximum packet size,
- * and the per-connection protocol handler.
+ * Pipeline of a plain TCP MQTT connection (MQTT 5.0 section 4.2, IANA port 1883): nothing but the MQTT part, since
+ * TCP already delivers the ordered, lossless byte stream MQTT needs.
  */
-public final class MqttTcpChannelInitializer extends ChannelInitializer<Channel> {
-
-    public static final String FLUSH = "flushConsolidation";
-    public static final String DECODER = "mqttDecoder";
-    public static final String ENCODER = "mqttEncoder";
-    public static final String HANDLER = "mqttConnection";
-
-    private final MqttBroker broker;
-    private final Set<Channel> openChannels;
+public final class MqttTcpChannelInitializer extends MqttChannelInitializer {
 
     /**
      * @param openChannels the server's set of open connections; each channel adds itself and leaves on close
      */
     public MqttTcpChannelInitializer(MqttBroker broker, Set<Channel> openChannels) {
-        this.broker = broker;
-        this.openChannels = openChannels;
+        super(broker, openChannels);
     }
 
     @Override
-    protected void initChannel(Channel channel) {
-        openChannels.add(channel);
-        channel.closeFuture().addListener(f -> openChannels.remove(channel));
-        ChannelPipeline pipeline = channel.pipeline();
-        pipeline.addLast(FLUSH, new FlushConsolidationHandler(256, true));
-        pipeline.addLast(DECODER, new MqttDecoder(broker.config().maxPacketSize(), broker.config().maxClientIdLength()));
-        pipeline.addLast(ENCODER, MqttEncoder.INSTANCE);
-        pipeline.addLast(HANDLER, new MqttConnectionHandler(broker));
+    protected void addTransportHandlers(Channel channel, ChannelPipeline pipeline) {
+        // TCP needs no transport handler.
     }
 }

@@ -2,6 +2,8 @@ package org.reef.mqtt.testing;
 
 import org.reef.mqtt.broker.BrokerConfig;
 import org.reef.mqtt.broker.MqttBroker;
+import org.reef.mqtt.transport.Listener;
+import org.reef.mqtt.transport.ListenerConfig;
 import org.reef.mqtt.transport.MqttServer;
 
 /** A real broker with its TCP listener on a free loopback port, for tests with real MQTT clients. */
@@ -13,7 +15,7 @@ public final class RunningBroker implements AutoCloseable {
 
     private RunningBroker(BrokerConfig config) throws InterruptedException {
         broker = new MqttBroker(config, workManager);
-        server = new MqttServer(broker);
+        server = new MqttServer(broker, ListenerConfig.forTests());
         server.start();
     }
 
@@ -30,7 +32,7 @@ public final class RunningBroker implements AutoCloseable {
     }
 
     public int port() {
-        return server.port();
+        return server.port(Listener.TCP);
     }
 
     /** tcp://127.0.0.1:port, the form Paho takes. */

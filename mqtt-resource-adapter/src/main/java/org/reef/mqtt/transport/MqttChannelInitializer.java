@@ -1,0 +1,73 @@
+package org.reef.mqtt.transport;
+
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelHandler;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelPipeline;
+import io.netty.handler.codec.mqtt.MqttDecoder;
+import io.netty.handler.codec.mqtt.MqttEncoder;
+import io.netty.handler.flush.FlushConsolidationHandler;
+import org.reef.mqtt.broker.MqttBroker;
+import org.reef.mqtt.protocol.MqttConnectionHandler;
+
+import java.util.Objects;
+import java.util.Set;
+
+/**
+ * The part of every connection's pipeline that speaks MQTT, whatever carries it: flush consolidation, the MQTT codec
+ * bounded by the maximum packet size, and the per-connection protocol handler. Each transport's subclass adds its own
+ * handlers first (TLS, HTTP and WebSocket), so that by the time bytes reach {@link #DECODER} they are the MQTT byte
+ * stream of MQTT 5.0 section 4.2, whichever listener accepted the connection.
+ *
+ * <p>Every connection also joins the server's set of open channels and leaves it when closed, so that stopping the
+ * server can close them all.
+ */
+public abstract class MqttChannelInitializer extends ChannelInitializer<Channel> {
+
+    public static final String FLUSH = "flushConsolidation";
+    public static final String DECODER = "mqttDecoder";
+    public static final String ENCODER = "mqttEncoder";
+    public static final String HANDLER = "mqttConnection";
+
+    /** Writes between two reads are flushed together, at most this many at a time. */
+    private static final int FLUSHES_BEFORE_FLUSH = 256;
+
+    private final MqttBroker broker;
+    private final Set<Channel> openChannels;
+
+    /**
+     * @param openChannels the server's set of open connections; each channel adds itself and leaves on close
+     */
+    protected MqttChannelInitializer(MqttBroker broker, Set<Channel> openChannels) {
+        this.broker = Objects.requireNonNull(broker, "broker");
+        this.openChannels = Objects.requireNonNull(openChannels, "openChannels");
+    }
+
+    @Override
+    protected final void initChannel(Channel channel) {
+        openChannels.add(channel);
+        channel.closeFuture().addListener(f -> openChannels.remove(channel));
+        ChannelPipeline pipeline = channel.pipeline();
+        addTransportHandlers(channel, pipeline);
+        pipeline.addLast(FLUSH, new FlushConsolidationHandler(FLUSHES_BEFORE_FLUSH, true));
+        pipeline.addLast(DECODER,
+                new MqttDecoder(broker.config().maxPacketSize(), broker.config().maxClientIdLength()));
+        pipeline.addLast(ENCODER, MqttEncoder.INSTANCE);
+        pipeline.addLast(HANDLER, mqttHandler(broker));
+    }
+
+    /**
+     * Adds, with {@code addLast}, what turns the connection into a plain MQTT byte stream; runs before the MQTT part
+     * is added behind it.
+     */
+    protected abstract void addTransportHandlers(Channel channel, ChannelPipeline pipeline);
+
+    /** The one place the protocol handler of a new connection is created. */
+    protected ChannelHandler mqttHandler(MqttBroker broker) {
+        return new MqttConnectionHandler(broker);
+    }
+
+    protected final MqttBroker broker() {
+        return broker;
+    }
+}
