@@ -91,8 +91,8 @@ public class MqttResourceAdapter implements ResourceAdapter {
     @ConfigProperty(defaultValue = "128", description = "Longest client identifier accepted, in characters")
     private Integer maxClientIdLength = 128;
 
-    @ConfigProperty(defaultValue = "true", description = "Accept clients that connect without credentials")
-    private Boolean allowAnonymous = Boolean.TRUE;
+    @ConfigProperty(defaultValue = "false", description = "Accept clients that connect without credentials")
+    private Boolean allowAnonymous = Boolean.FALSE;
 
     @ConfigProperty(defaultValue = "64", description = "Unacknowledged QoS 1 messages per client in each direction")
     private Integer maxInflight = 64;
