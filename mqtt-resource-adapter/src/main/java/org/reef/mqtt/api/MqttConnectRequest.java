@@ -8,9 +8,11 @@ package org.reef.mqtt.api;
  * @param password      the password bytes, or null; never log them
  * @param remoteAddress the client's address, for logs and rate limits
  * @param protocolLevel 3, 4 (MQTT 3.1.1) or 5
+ * @param connectionId  identifies this network connection (the same in its {@link MqttConnectionEvent}s), so that
+ *                      an application can tell a client's successive connections apart
  */
 public record MqttConnectRequest(String clientId, String username, byte[] password, String remoteAddress,
-                                 int protocolLevel) {
+                                 int protocolLevel, String connectionId) {
 
     @Override
     public String toString() {

@@ -8,6 +8,9 @@ package org.reef.mqtt.api;
  * @param protocolLevel 3, 4 (MQTT 3.1.1) or 5
  * @param graceful      for a disconnect: whether the client sent DISCONNECT (false after a network failure,
  *                      keep-alive timeout, protocol error or takeover); always true for a connect
+ * @param connectionId  identifies the network connection (as in its {@link MqttConnectRequest}): a disconnect of an
+ *                      older connection of the same client id can arrive after the newer one connected
  */
-public record MqttConnectionEvent(String clientId, String username, int protocolLevel, boolean graceful) {
+public record MqttConnectionEvent(String clientId, String username, int protocolLevel, boolean graceful,
+                                  String connectionId) {
 }

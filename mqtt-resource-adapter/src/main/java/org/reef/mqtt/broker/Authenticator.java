@@ -10,15 +10,26 @@ import java.util.concurrent.CompletionStage;
 @FunctionalInterface
 public interface Authenticator {
 
+    CompletionStage<AuthResult> authenticate(AuthRequest request);
+
     /**
-     * @param clientId the client identifier (possibly assigned by the server)
-     * @param username the user name, or null when the client sent none
-     * @param password the password bytes, or null when the client sent none; never log them
-     * @param remote   the client's address
+     * What a CONNECT presents.
+     *
+     * @param clientId      the client identifier (possibly assigned by the server)
+     * @param username      the user name, or null when the client sent none
+     * @param password      the password bytes, or null when the client sent none; never log them
+     * @param remote        the client's address
      * @param protocolLevel 3, 4 (MQTT 3.1.1) or 5
+     * @param connectionId  identifies this network connection among all of the server's
      */
-    CompletionStage<AuthResult> authenticate(String clientId, String username, byte[] password, SocketAddress remote,
-                                             int protocolLevel);
+    record AuthRequest(String clientId, String username, byte[] password, SocketAddress remote, int protocolLevel,
+                       String connectionId) {
+
+        @Override
+        public String toString() {
+            return "AuthRequest[" + clientId + ", " + username + ", " + remote + "]";
+        }
+    }
 
     /**
      * The outcome of authentication.

@@ -4,7 +4,6 @@ import org.reef.mqtt.api.MqttAuthentication;
 import org.reef.mqtt.api.MqttConnectRequest;
 import org.reef.mqtt.broker.Authenticator;
 
-import java.net.SocketAddress;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 
@@ -24,17 +23,16 @@ public final class InflowAuthenticator implements Authenticator {
     }
 
     @Override
-    public CompletionStage<AuthResult> authenticate(String clientId, String username, byte[] password,
-                                                    SocketAddress remote, int protocolLevel) {
-        if (username == null && password == null) {
+    public CompletionStage<AuthResult> authenticate(AuthRequest auth) {
+        if (auth.username() == null && auth.password() == null) {
             return CompletableFuture.completedFuture(allowAnonymous ? AuthResult.accept(null)
                     : AuthResult.refuse(Refusal.NOT_AUTHORIZED));
         }
         if (!events.hasAuthenticator()) {
             return CompletableFuture.completedFuture(AuthResult.refuse(Refusal.BAD_CREDENTIALS));
         }
-        MqttConnectRequest request = new MqttConnectRequest(clientId, username, password, String.valueOf(remote),
-                protocolLevel);
+        MqttConnectRequest request = new MqttConnectRequest(auth.clientId(), auth.username(), auth.password(),
+                String.valueOf(auth.remote()), auth.protocolLevel(), auth.connectionId());
         return events.authenticate(request).thenApply(InflowAuthenticator::toResult);
     }
 

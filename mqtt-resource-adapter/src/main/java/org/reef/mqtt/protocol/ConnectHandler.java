@@ -126,7 +126,8 @@ final class ConnectHandler {
         boolean finalAssigned = assigned;
         WillMessage finalWill = will;
         ctx.channel().config().setAutoRead(false);
-        broker.authenticator().authenticate(clientId, username, password, ctx.channel().remoteAddress(), level)
+        broker.authenticator().authenticate(new Authenticator.AuthRequest(clientId, username, password,
+                        ctx.channel().remoteAddress(), level, ctx.channel().id().asLongText()))
                 .whenComplete((result, failure) -> ctx.executor().execute(() -> {
                     if (failure != null || result == null) {
                         LOG.log(Level.WARNING, "Client {0}: authentication failed: {1}",

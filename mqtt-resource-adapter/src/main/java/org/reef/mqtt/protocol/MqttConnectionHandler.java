@@ -95,7 +95,7 @@ public final class MqttConnectionHandler extends ChannelInboundHandlerAdapter im
         connection.connectReceived = true;
         connectHandler.connect(ctx, connection, connect, () -> {
             broker.connectionEvents().connected(new MqttConnectionEvent(connection.clientId, connection.username,
-                    connection.protocolLevel, true));
+                    connection.protocolLevel, true, ctx.channel().id().asLongText()));
             replayHeld(ctx);
         });
     }
@@ -254,7 +254,7 @@ public final class MqttConnectionHandler extends ChannelInboundHandlerAdapter im
             broker.connected().decrementAndGet();
             lifecycle.closed(ctx.channel(), connection);
             broker.connectionEvents().disconnected(new MqttConnectionEvent(connection.clientId, connection.username,
-                    connection.protocolLevel, connection.disconnectedNormally));
+                    connection.protocolLevel, connection.disconnectedNormally, ctx.channel().id().asLongText()));
         }
         super.channelInactive(ctx);
     }

@@ -121,8 +121,12 @@ class ConnectionListenerTest {
         alice.send(MqttMessageBuilders.disconnect().build());
         alice.isOpen();
         workManager.runHeld();
-        assertEquals(List.of(new MqttConnectionEvent("alice-phone", "alice", 4, true),
-                new MqttConnectionEvent("alice-phone", "alice", 4, true)), events);
+        assertEquals(2, events.size());
+        MqttConnectionEvent connected = events.get(0);
+        MqttConnectionEvent disconnected = events.get(1);
+        assertEquals(new MqttConnectionEvent("alice-phone", "alice", 4, true, connected.connectionId()), connected);
+        assertEquals(new MqttConnectionEvent("alice-phone", "alice", 4, true, connected.connectionId()), disconnected);
+        assertFalse(connected.connectionId().isBlank());
     }
 
     private void activateListener(String namespace) {
