@@ -57,8 +57,35 @@ public final class Reef {
     }
 
     public static HttpResponse<String> get(String pathAndQuery) throws IOException, InterruptedException {
-        return HTTP.send(HttpRequest.newBuilder(api(pathAndQuery)).timeout(Duration.ofSeconds(10)).GET().build(),
-                HttpResponse.BodyHandlers.ofString());
+        return get(pathAndQuery, null);
+    }
+
+    /** GET, with {@code Authorization: Bearer token} unless the token is null. */
+    public static HttpResponse<String> get(String pathAndQuery, String token) throws IOException, InterruptedException {
+        return send(request(pathAndQuery, token).GET());
+    }
+
+    public static HttpResponse<String> post(String pathAndQuery, String json, String token)
+            throws IOException, InterruptedException {
+        return send(request(pathAndQuery, token).header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(json)));
+    }
+
+    public static HttpResponse<String> delete(String pathAndQuery, String token)
+            throws IOException, InterruptedException {
+        return send(request(pathAndQuery, token).DELETE());
+    }
+
+    private static HttpRequest.Builder request(String pathAndQuery, String token) {
+        HttpRequest.Builder builder = HttpRequest.newBuilder(api(pathAndQuery)).timeout(Duration.ofSeconds(30));
+        if (token != null) {
+            builder.header("Authorization", "Bearer " + token);
+        }
+        return builder;
+    }
+
+    private static HttpResponse<String> send(HttpRequest.Builder request) throws IOException, InterruptedException {
+        return HTTP.send(request.build(), HttpResponse.BodyHandlers.ofString());
     }
 
     public static JsonObject json(String body) {

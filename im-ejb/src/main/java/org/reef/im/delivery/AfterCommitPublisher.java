@@ -33,8 +33,22 @@ public class AfterCommitPublisher {
 
     /** Publishes after the current transaction commits; drops the message if it rolls back. */
     public void publishAfterCommit(String topic, byte[] payload, int qos) {
+        afterCommit("publish to " + topic, connection -> connection.publish(topic, payload, qos, false));
+    }
+
+    /** Sets a topic's retained message (and publishes it) after the current transaction commits. */
+    public void retainAfterCommit(String topic, byte[] payload) {
+        afterCommit("retain on " + topic, connection -> connection.publish(topic, payload, 1, true));
+    }
+
+    /** Closes a client's connection after the current transaction commits. */
+    public void disconnectAfterCommit(String clientId) {
+        afterCommit("disconnect " + clientId, connection -> connection.disconnect(clientId));
+    }
+
+    private void afterCommit(String what, MqttAction action) {
         if (transactions.getTransactionStatus() != Status.STATUS_ACTIVE) {
-            publish(topic, payload, qos);
+            run(what, action);
             return;
         }
         transactions.registerInterposedSynchronization(new Synchronization() {
@@ -46,18 +60,23 @@ public class AfterCommitPublisher {
             @Override
             public void afterCompletion(int status) {
                 if (status == Status.STATUS_COMMITTED) {
-                    publish(topic, payload, qos);
+                    run(what, action);
                 }
             }
         });
     }
 
-    private void publish(String topic, byte[] payload, int qos) {
+    private void run(String what, MqttAction action) {
         try (MqttConnection connection = connectionFactory.getConnection()) {
-            connection.publish(topic, payload, qos, false);
+            action.apply(connection);
         } catch (Exception e) {
-            // The message is stored; clients catch up through history. Tell the operator why delivery failed.
-            LOG.log(Level.WARNING, "Publishing to {0} failed: {1}", new Object[]{topic, e.toString()});
+            // What it concerns is committed; clients catch up through history. Tell the operator why it failed.
+            LOG.log(Level.WARNING, "MQTT {0} failed: {1}", new Object[]{what, e.toString()});
         }
+    }
+
+    @FunctionalInterface
+    private interface MqttAction {
+        void apply(MqttConnection connection) throws Exception;
     }
 }

@@ -1,5 +1,6 @@
 package org.reef.web.error;
 
+import jakarta.ws.rs.ProcessingException;
 import jakarta.ws.rs.WebApplicationException;
 import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.ext.ExceptionMapper;
@@ -25,6 +26,11 @@ public class ProblemExceptionMapper implements ExceptionMapper<Throwable> {
             String title = statusType == null ? "Error" : statusType.getReasonPhrase();
             return problem(new Problem("https://reef.example/problems/http-" + status, title, status,
                     exception.getMessage()));
+        }
+        if (exception instanceof ProcessingException) {
+            // RESTEasy reports a body it cannot read as JSON this way: the client's fault.
+            return problem(new Problem("https://reef.example/problems/invalid", "Invalid request", 400,
+                    "the request body is not valid JSON of the expected shape"));
         }
         LOG.log(Level.SEVERE, "Unhandled error in the HTTP API", exception);
         return problem(new Problem("https://reef.example/problems/internal", "Internal Server Error", 500,

@@ -1,0 +1,123 @@
+package org.reef.im.presence;
+
+import jakarta.ejb.EJB;
+import jakarta.ejb.Stateless;
+import jakarta.json.Json;
+import jakarta.persistence.EntityManager;
+import jakarta.persistence.LockModeType;
+import jakarta.persistence.PersistenceContext;
+import org.reef.im.delivery.AfterCommitPublisher;
+import org.reef.im.domain.Account;
+import org.reef.im.domain.DeviceSession;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.Comparator;
+import java.util.List;
+
+/**
+ * The devices (MQTT connections) of each user, and the presence derived from them: online while at least one device
+ * is connected. Presence is published, retained, on {@code im/presence/{username}} after each change commits.
+ *
+ * <p>Changes of one user's devices take a lock on the user's account row, so concurrent connects and disconnects of
+ * several devices count correctly on every cluster node.
+ */
+@Stateless
+public class DeviceService {
+
+    public static final String PRESENCE_TOPIC = "im/presence/";
+
+    @PersistenceContext(unitName = "reef")
+    private EntityManager em;
+
+    @EJB
+    private AfterCommitPublisher mqtt;
+
+    /** A connection authenticated as this user (and with this token, if it used one). */
+    public void authenticated(String clientId, String connectionId, String username, String tokenDigest) {
+        em.find(Account.class, username, LockModeType.PESSIMISTIC_WRITE);
+        DeviceSession device = em.find(DeviceSession.class, clientId);
+        Instant now = Instant.now();
+        if (device == null) {
+            em.persist(new DeviceSession(clientId, connectionId, username, tokenDigest, now));
+        } else {
+            boolean wasConnected = device.isConnected();
+            String previousUser = device.getUsername();
+            device.reauthenticated(connectionId, username, tokenDigest, now);
+            if (wasConnected && !previousUser.equals(username)) {
+                em.flush();
+                publishPresence(previousUser);
+            }
+        }
+    }
+
+    /** The connection's session is open: the device counts as online. */
+    public void connected(String clientId, String connectionId) {
+        DeviceSession device = em.find(DeviceSession.class, clientId);
+        if (device == null || !device.getConnectionId().equals(connectionId)) {
+            return;
+        }
+        em.find(Account.class, device.getUsername(), LockModeType.PESSIMISTIC_WRITE);
+        em.refresh(device);
+        if (!device.getConnectionId().equals(connectionId)) {
+            return;
+        }
+        device.markConnected(Instant.now());
+        em.flush();
+        publishPresence(device.getUsername());
+    }
+
+    /** The connection ended; ignored if the client id has connected again since. */
+    public void disconnected(String clientId, String connectionId) {
+        DeviceSession device = em.find(DeviceSession.class, clientId);
+        if (device == null || !device.getConnectionId().equals(connectionId)) {
+            return;
+        }
+        String username = device.getUsername();
+        em.find(Account.class, username, LockModeType.PESSIMISTIC_WRITE);
+        em.refresh(device);
+        if (!device.getConnectionId().equals(connectionId)) {
+            return;
+        }
+        em.remove(device);
+        em.flush();
+        publishPresence(username);
+    }
+
+    /** The client ids that authenticated with a token. */
+    public List<String> clientsUsingToken(String tokenDigest) {
+        return em.createNamedQuery(DeviceSession.BY_TOKEN, DeviceSession.class)
+                .setParameter("digest", tokenDigest).getResultList()
+                .stream().map(DeviceSession::getClientId).toList();
+    }
+
+    /** A user's presence now. */
+    public Presence presence(String username) {
+        List<DeviceSession> devices = em.createNamedQuery(DeviceSession.CONNECTED_OF_USER, DeviceSession.class)
+                .setParameter("username", username).getResultList();
+        Instant since = devices.stream().map(DeviceSession::getSince).min(Comparator.naturalOrder())
+                .orElse(Instant.now());
+        return new Presence(username, !devices.isEmpty(), devices.size(), since);
+    }
+
+    private void publishPresence(String username) {
+        Presence presence = presence(username);
+        String json = Json.createObjectBuilder()
+                .add("online", presence.online())
+                .add("devices", presence.devices())
+                .add("since", presence.since().toString())
+                .build().toString();
+        mqtt.retainAfterCommit(PRESENCE_TOPIC + username, json.getBytes(StandardCharsets.UTF_8));
+    }
+
+    /**
+     * A user's presence.
+     *
+     * @param username the user
+     * @param online   whether at least one device is connected
+     * @param devices  how many are
+     * @param since    since when the user is online (first connected device) or, when offline, now
+     */
+    public record Presence(String username, boolean online, int devices, Instant since) {
+    }
+}

@@ -1,0 +1,7 @@
+package org.reef.web.dto;
+
+import java.time.Instant;
+
+/** A bearer token, for {@code Authorization: Bearer} and as the MQTT password. */
+public record TokenView(String token, Instant expiresAt) {
+}
