@@ -51,8 +51,11 @@ public final class MqttConnectionHandler extends ChannelInboundHandlerAdapter im
     private final Connection connection = new Connection();
     private final ArrayDeque<MqttMessage> held = new ArrayDeque<>();
 
-    public MqttConnectionHandler(MqttBroker broker) {
+    private final PacketCounter counter;
+
+    public MqttConnectionHandler(MqttBroker broker, PacketCounter counter) {
         this.broker = broker;
+        this.counter = counter;
         this.lifecycle = new SessionLifecycle(broker);
         this.connectHandler = new ConnectHandler(broker, lifecycle);
         this.publishHandler = new PublishHandler(broker, this);
@@ -65,6 +68,7 @@ public final class MqttConnectionHandler extends ChannelInboundHandlerAdapter im
             if (!(msg instanceof MqttMessage message)) {
                 return;
             }
+            counter.decoded();
             if (message.decoderResult().isFailure()) {
                 onDecoderFailure(ctx, message.decoderResult().cause());
                 return;
@@ -201,6 +205,8 @@ public final class MqttConnectionHandler extends ChannelInboundHandlerAdapter im
                     .addListener(f -> ctx.close());
         } else if (root instanceof TooLongFrameException) {
             close(ctx, ReasonCodes.PACKET_TOO_LARGE, null);
+        } else if (root instanceof MalformedPacketException malformed && malformed.protocolError()) {
+            close(ctx, ReasonCodes.PROTOCOL_ERROR, null);
         } else {
             close(ctx, ReasonCodes.MALFORMED_PACKET, null);
         }
@@ -220,6 +226,8 @@ public final class MqttConnectionHandler extends ChannelInboundHandlerAdapter im
     /** Closes the connection, sending an MQTT 5 DISCONNECT with the reason first where the client speaks 5. */
     private void close(ChannelHandlerContext ctx, int reasonCode, String reason) {
         if (connection.isV5() && connection.isConnected() && ctx.channel().isActive()) {
+            // A second CONNECT of another level made the decoder switch versions: answer in the connection's.
+            ctx.channel().attr(MQTT_VERSION).set(MqttVersion.MQTT_5);
             ctx.writeAndFlush(MqttReplies.disconnect(reasonCode, reason)).addListener(f -> ctx.close());
         } else {
             ctx.close();

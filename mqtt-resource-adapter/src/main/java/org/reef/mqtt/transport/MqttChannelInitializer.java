@@ -9,6 +9,8 @@ import io.netty.handler.codec.mqtt.MqttEncoder;
 import io.netty.handler.flush.FlushConsolidationHandler;
 import org.reef.mqtt.broker.MqttBroker;
 import org.reef.mqtt.protocol.MqttConnectionHandler;
+import org.reef.mqtt.protocol.MqttFrameDecoder;
+import org.reef.mqtt.protocol.PacketCounter;
 
 import java.util.Objects;
 import java.util.Set;
@@ -25,6 +27,7 @@ import java.util.Set;
 public abstract class MqttChannelInitializer extends ChannelInitializer<Channel> {
 
     public static final String FLUSH = "flushConsolidation";
+    public static final String FRAMER = "mqttFramer";
     public static final String DECODER = "mqttDecoder";
     public static final String ENCODER = "mqttEncoder";
     public static final String HANDLER = "mqttConnection";
@@ -49,11 +52,13 @@ public abstract class MqttChannelInitializer extends ChannelInitializer<Channel>
         channel.closeFuture().addListener(f -> openChannels.remove(channel));
         ChannelPipeline pipeline = channel.pipeline();
         addTransportHandlers(channel, pipeline);
+        PacketCounter counter = new PacketCounter();
         pipeline.addLast(FLUSH, new FlushConsolidationHandler(FLUSHES_BEFORE_FLUSH, true));
+        pipeline.addLast(FRAMER, new MqttFrameDecoder(broker.config().maxPacketSize(), counter));
         pipeline.addLast(DECODER,
                 new MqttDecoder(broker.config().maxPacketSize(), broker.config().maxClientIdLength()));
         pipeline.addLast(ENCODER, MqttEncoder.INSTANCE);
-        pipeline.addLast(HANDLER, mqttHandler(broker));
+        pipeline.addLast(HANDLER, mqttHandler(broker, counter));
     }
 
     /**
@@ -63,8 +68,8 @@ public abstract class MqttChannelInitializer extends ChannelInitializer<Channel>
     protected abstract void addTransportHandlers(Channel channel, ChannelPipeline pipeline);
 
     /** The one place the protocol handler of a new connection is created. */
-    protected ChannelHandler mqttHandler(MqttBroker broker) {
-        return new MqttConnectionHandler(broker);
+    protected ChannelHandler mqttHandler(MqttBroker broker, PacketCounter counter) {
+        return new MqttConnectionHandler(broker, counter);
     }
 
     protected final MqttBroker broker() {

@@ -46,7 +46,7 @@ class ChannelPipelineTest {
     void tcpPipelineIsTheMqttPartAlone() {
         EmbeddedChannel channel = new EmbeddedChannel(
                 new MqttTcpChannelInitializer(broker, ConcurrentHashMap.newKeySet()));
-        assertEquals(List.of(MqttChannelInitializer.FLUSH, MqttChannelInitializer.DECODER,
+        assertEquals(List.of(MqttChannelInitializer.FLUSH, MqttChannelInitializer.FRAMER, MqttChannelInitializer.DECODER,
                 MqttChannelInitializer.ENCODER, MqttChannelInitializer.HANDLER), handlerNames(channel));
         channel.finishAndReleaseAll();
     }
@@ -60,7 +60,8 @@ class ChannelPipelineTest {
                 MqttWebSocketChannelInitializer.HTTP_AGGREGATOR, MqttWebSocketChannelInitializer.WEBSOCKET_PROTOCOL,
                 MqttWebSocketChannelInitializer.HTTP_REFUSAL, MqttWebSocketChannelInitializer.WEBSOCKET_FRAME_DECODER,
                 MqttWebSocketChannelInitializer.WEBSOCKET_FRAME_ENCODER, MqttChannelInitializer.FLUSH,
-                MqttChannelInitializer.DECODER, MqttChannelInitializer.ENCODER, MqttChannelInitializer.HANDLER);
+                MqttChannelInitializer.FRAMER, MqttChannelInitializer.DECODER, MqttChannelInitializer.ENCODER,
+                MqttChannelInitializer.HANDLER);
         assertEquals(expectedOrder, names.stream().filter(expectedOrder::contains).toList());
         assertFalse(names.contains(MqttTlsChannelInitializer.SSL));
         channel.finishAndReleaseAll();
