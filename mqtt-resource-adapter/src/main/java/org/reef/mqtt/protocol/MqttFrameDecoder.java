@@ -66,8 +66,10 @@ public final class MqttFrameDecoder extends ByteToMessageDecoder {
             }
             multiplier *= 128;
         }
-        if (remaining > maxPacketSize) {
-            fail(in, out, new TooLongFrameException("packet of " + remaining + " bytes exceeds " + maxPacketSize));
+        if (headerLength + remaining > maxPacketSize) {
+            // MQTT 5.0 section 3.1.2.11.4: the Maximum Packet Size counts the whole packet, fixed header included
+            fail(in, out, new TooLongFrameException("packet of " + (headerLength + remaining) + " bytes exceeds "
+                    + maxPacketSize));
             return;
         }
         if (available < headerLength + remaining) {

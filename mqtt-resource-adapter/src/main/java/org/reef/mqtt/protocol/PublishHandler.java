@@ -56,15 +56,18 @@ final class PublishHandler {
         }
         Session session = connection.session;
         if (qos > 0) {
+            if (qos == 2 && session.awaitsRelease(packetId)) {
+                // MQTT 3.1.1 section 4.3.3: a re-sent QoS 2 PUBLISH is acknowledged again, not delivered again.
+                ctx.writeAndFlush(MqttReplies.pubRec(packetId, ReasonCodes.SUCCESS, null, connection.isV5()));
+                return;
+            }
             if (connection.inboundUnacknowledged >= config.maxInflight()) {
                 // MQTT 5.0 section 3.3.4: more unacknowledged QoS 1/2 publications than Receive Maximum
                 control.disconnect(ctx, connection, ReasonCodes.RECEIVE_MAXIMUM_EXCEEDED, "receive maximum exceeded");
                 return;
             }
-            if (qos == 2 && !session.receiveQos2(packetId)) {
-                // MQTT 3.1.1 section 4.3.3: a re-sent QoS 2 PUBLISH is acknowledged again, not delivered again.
-                ctx.writeAndFlush(MqttReplies.pubRec(packetId, ReasonCodes.SUCCESS, null, connection.isV5()));
-                return;
+            if (qos == 2) {
+                session.receiveQos2(packetId);
             }
             connection.inboundUnacknowledged++;
         }

@@ -30,6 +30,7 @@ public final class OutboundQueue {
         private final int packetId;
         private final Delivery delivery;
         private State state = State.PUBLISHED;
+        private boolean pendingResend;
 
         Inflight(int packetId, Delivery delivery) {
             this.packetId = packetId;
@@ -46,6 +47,15 @@ public final class OutboundQueue {
 
         public State state() {
             return state;
+        }
+
+        /** Whether it awaits being sent again on the new connection. */
+        public boolean pendingResend() {
+            return pendingResend;
+        }
+
+        void resent() {
+            pendingResend = false;
         }
     }
 
@@ -118,7 +128,7 @@ public final class OutboundQueue {
     /** PUBREC for a QoS 2 message: it moves to RELEASED. Returns false for an unknown id or wrong state. */
     public boolean received(int packetId) {
         Inflight entry = inflight.get(packetId);
-        if (entry == null || entry.delivery.qos() != 2) {
+        if (entry == null || entry.delivery.qos() != 2 || entry.pendingResend) {
             return false;
         }
         entry.state = State.RELEASED;
@@ -132,6 +142,31 @@ public final class OutboundQueue {
             packetIds.release(packetId);
         }
         return entry;
+    }
+
+    /** Marks the whole window for resending (a new connection of the session). */
+    public void markAllForResend() {
+        inflight.values().forEach(entry -> entry.pendingResend = true);
+    }
+
+    public boolean hasPendingResends() {
+        for (Inflight entry : inflight.values()) {
+            if (entry.pendingResend) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** Window entries sent on the current connection and not yet acknowledged. */
+    public int outstanding() {
+        int count = 0;
+        for (Inflight entry : inflight.values()) {
+            if (!entry.pendingResend) {
+                count++;
+            }
+        }
+        return count;
     }
 
     /** The window in the order the messages were first sent, for redelivery on reconnect. */

@@ -20,20 +20,14 @@ final class PublishPackets {
     }
 
     /**
-     * @param topicName the topic to write, or "" when {@code topicAlias} already names it
+     * The MQTT 5 properties of a delivery, or {@link MqttProperties#NO_PROPERTIES}.
+     *
      * @param topicAlias the alias to send, or 0 for none
      */
-    static MqttPublishMessage publish(Delivery delivery, int packetId, boolean dup, boolean v5, String topicName,
-                                      int topicAlias, long nowNanos) {
-        PublishMessage message = delivery.message();
-        MqttProperties properties = v5 ? properties(delivery, topicAlias, nowNanos) : MqttProperties.NO_PROPERTIES;
-        MqttFixedHeader header = new MqttFixedHeader(MqttMessageType.PUBLISH, dup, MqttQoS.valueOf(delivery.qos()),
-                delivery.retain(), 0);
-        return new MqttPublishMessage(header, new MqttPublishVariableHeader(topicName, packetId, properties),
-                Unpooled.wrappedBuffer(message.payload()));
-    }
-
-    private static MqttProperties properties(Delivery delivery, int topicAlias, long nowNanos) {
+    static MqttProperties properties(Delivery delivery, boolean v5, int topicAlias, long nowNanos) {
+        if (!v5) {
+            return MqttProperties.NO_PROPERTIES;
+        }
         PublishMessage message = delivery.message();
         MessageProperties passed = message.properties();
         long expiry = message.remainingExpirySeconds(nowNanos);
@@ -75,23 +69,64 @@ final class PublishPackets {
         return properties;
     }
 
+    /** A PUBLISH packet; {@code topicName} is "" when the alias in {@code properties} names the topic. */
+    static MqttPublishMessage publish(Delivery delivery, int packetId, boolean dup, String topicName,
+                                      MqttProperties properties) {
+        MqttFixedHeader header = new MqttFixedHeader(MqttMessageType.PUBLISH, dup, MqttQoS.valueOf(delivery.qos()),
+                delivery.retain(), 0);
+        return new MqttPublishMessage(header, new MqttPublishVariableHeader(topicName, packetId, properties),
+                Unpooled.wrappedBuffer(delivery.message().payload()));
+    }
+
     /**
-     * An upper bound of the encoded size of a PUBLISH, to respect the client's Maximum Packet Size (MQTT 5.0 section
-     * 3.1.2.11.4: the server must not send larger packets, and drops them as if delivered).
+     * The exact encoded size of a PUBLISH, to respect the client's Maximum Packet Size (MQTT 5.0 section 3.1.2.11.4:
+     * the server must not send larger packets, and drops them as if delivered).
      */
-    static long encodedSizeBound(Delivery delivery, String topicName) {
-        PublishMessage message = delivery.message();
-        MessageProperties passed = message.properties();
-        long size = 5 + 2 + utf8Length(topicName) + 2 + message.payload().length;
-        size += 4 + 2 + 5 + 3; // property length, format indicator, expiry, alias
-        size += passed.contentType() == null ? 0 : 3 + utf8Length(passed.contentType());
-        size += passed.responseTopic() == null ? 0 : 3 + utf8Length(passed.responseTopic());
-        size += passed.correlationData() == null ? 0 : 3 + passed.correlationData().length;
-        for (MessageProperties.UserProperty user : passed.userProperties()) {
-            size += 5 + utf8Length(user.name()) + utf8Length(user.value());
+    static long encodedSize(Delivery delivery, String topicName, boolean v5, MqttProperties properties) {
+        long remaining = 2L + utf8Length(topicName) + (delivery.qos() > 0 ? 2 : 0)
+                + delivery.message().payload().length;
+        if (v5) {
+            long propertyLength = propertiesLength(properties);
+            remaining += variableIntegerLength(propertyLength) + propertyLength;
         }
-        size += 5L * delivery.subscriptionIds().size();
-        return size;
+        return 1 + variableIntegerLength(remaining) + remaining;
+    }
+
+    private static long propertiesLength(MqttProperties properties) {
+        long length = 0;
+        for (MqttProperties.MqttProperty<?> property : properties.listAll()) {
+            length += 1; // every identifier the server sends is below 128
+            if (property instanceof MqttProperties.UserProperties users) {
+                length -= 1;
+                for (MqttProperties.StringPair pair : users.value()) {
+                    length += 1 + 2 + utf8Length(pair.key) + 2 + utf8Length(pair.value);
+                }
+            } else if (property instanceof MqttProperties.StringProperty string) {
+                length += 2 + utf8Length(string.value());
+            } else if (property instanceof MqttProperties.BinaryProperty binary) {
+                length += 2 + binary.value().length;
+            } else if (property instanceof MqttProperties.IntegerProperty integer) {
+                length += integerLength(integer.propertyId(), integer.value());
+            }
+        }
+        return length;
+    }
+
+    private static int integerLength(int id, int value) {
+        if (id == MqttProperties.MqttPropertyType.PAYLOAD_FORMAT_INDICATOR.value()) {
+            return 1;
+        }
+        if (id == MqttProperties.MqttPropertyType.TOPIC_ALIAS.value()) {
+            return 2;
+        }
+        if (id == MqttProperties.MqttPropertyType.SUBSCRIPTION_IDENTIFIER.value()) {
+            return variableIntegerLength(value);
+        }
+        return 4;
+    }
+
+    private static int variableIntegerLength(long value) {
+        return value < 128 ? 1 : value < 16_384 ? 2 : value < 2_097_152 ? 3 : 4;
     }
 
     private static int utf8Length(String s) {

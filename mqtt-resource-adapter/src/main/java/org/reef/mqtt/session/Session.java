@@ -5,6 +5,8 @@ import io.netty.handler.codec.mqtt.MqttFixedHeader;
 import io.netty.handler.codec.mqtt.MqttMessage;
 import io.netty.handler.codec.mqtt.MqttMessageIdVariableHeader;
 import io.netty.handler.codec.mqtt.MqttMessageType;
+import io.netty.handler.codec.mqtt.MqttProperties;
+import io.netty.handler.codec.mqtt.MqttPubReplyMessageVariableHeader;
 import io.netty.handler.codec.mqtt.MqttQoS;
 import io.netty.util.concurrent.EventExecutor;
 import io.netty.util.concurrent.ScheduledFuture;
@@ -12,6 +14,7 @@ import io.netty.util.concurrent.ScheduledFuture;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
@@ -201,6 +204,11 @@ public final class Session {
         return awaitingRelease.add(packetId);
     }
 
+    /** Whether a QoS 2 packet id awaits PUBREL. */
+    public boolean awaitsRelease(int packetId) {
+        return awaitingRelease.contains(packetId);
+    }
+
     /** PUBREL: forgets the packet id; returns whether it was known. */
     public boolean releaseQos2(int packetId) {
         return awaitingRelease.remove(packetId);
@@ -236,7 +244,7 @@ public final class Session {
         }
         int window = limits.receiveMaximum();
         long now = System.nanoTime();
-        boolean wrote = false;
+        boolean wrote = resendPending();
         Delivery next;
         while (channel.isWritable() && (next = outbound.pollSendable(window)) != null) {
             if (next.message().isExpired(now)) {
@@ -258,17 +266,39 @@ public final class Session {
         }
     }
 
-    /** Resends the window after a reconnect: PUBLISH with DUP for unacknowledged ones, PUBREL for released ones. */
+    /**
+     * After a reconnect, resends the window with the original packet identifiers [MQTT-4.4.0-1]: PUBLISH with DUP for
+     * unacknowledged messages, PUBREL for released ones; no more at once than the client's new Receive Maximum
+     * allows, the rest as acknowledgements make room.
+     */
     public void resendInflight() {
+        outbound.markAllForResend();
+        resendPending();
+    }
+
+    /** Resends marked window entries while fewer than Receive Maximum are outstanding. Owner only. */
+    private boolean resendPending() {
+        if (!outbound.hasPendingResends()) {
+            return false;
+        }
         long now = System.nanoTime();
-        for (OutboundQueue.Inflight entry : outbound.inflight()) {
+        boolean wrote = false;
+        for (OutboundQueue.Inflight entry : List.copyOf(outbound.inflight())) {
+            if (outbound.outstanding() >= limits.receiveMaximum()) {
+                break;
+            }
+            if (!entry.pendingResend()) {
+                continue;
+            }
+            entry.resent();
             if (entry.state() == OutboundQueue.State.RELEASED) {
                 channel.write(pubRel(entry.packetId()));
+                wrote = true;
             } else {
-                write(entry.delivery(), entry.packetId(), true, now);
+                wrote |= write(entry.delivery(), entry.packetId(), true, now);
             }
         }
-        channel.flush();
+        return wrote;
     }
 
     /** PUBACK from the client. */
@@ -278,7 +308,10 @@ public final class Session {
         return known;
     }
 
-    /** PUBREC from the client: answer PUBREL (or, with an error reason, drop the message). */
+    /**
+     * PUBREC from the client: answer PUBREL (MQTT 5: with 0x92 for an unknown packet id), or, with an error reason,
+     * drop the message.
+     */
     public boolean onPubRec(int packetId, boolean success) {
         if (!success) {
             boolean known = outbound.abandon(packetId) != null;
@@ -286,7 +319,7 @@ public final class Session {
             return known;
         }
         boolean known = outbound.received(packetId);
-        channel.writeAndFlush(pubRel(packetId));
+        channel.writeAndFlush(known || !limits.isV5() ? pubRel(packetId) : pubRelNotFound(packetId));
         return known;
     }
 
@@ -311,27 +344,38 @@ public final class Session {
 
     private boolean write(Delivery delivery, int packetId, boolean dup, long now) {
         String topic = delivery.message().topic();
-        if (PublishPackets.encodedSizeBound(delivery, topic) > limits.maximumPacketSize()) {
-            // MQTT 5.0 section 3.1.2.11.4: too large for the client: discarded as if delivered.
-            if (packetId > 0) {
-                outbound.abandon(packetId);
-            }
-            return false;
-        }
+        boolean v5 = limits.isV5();
         int alias = 0;
         String topicName = topic;
-        if (limits.isV5() && limits.topicAliasMaximum() > 0) {
+        boolean newAlias = false;
+        if (v5 && limits.topicAliasMaximum() > 0) {
             Integer known = topicAliases.get(topic);
             if (known != null) {
                 alias = known;
                 topicName = "";
             } else if (topicAliases.size() < limits.topicAliasMaximum()) {
                 alias = topicAliases.size() + 1;
-                topicAliases.put(topic, alias);
+                newAlias = true;
             }
         }
-        channel.write(PublishPackets.publish(delivery, packetId, dup, limits.isV5(), topicName, alias, now));
+        MqttProperties properties = PublishPackets.properties(delivery, v5, alias, now);
+        if (PublishPackets.encodedSize(delivery, topicName, v5, properties) > limits.maximumPacketSize()) {
+            // MQTT 5.0 section 3.1.2.11.4: too large for the client: discarded as if delivered.
+            if (packetId > 0) {
+                outbound.abandon(packetId);
+            }
+            return false;
+        }
+        if (newAlias) {
+            topicAliases.put(topic, alias);
+        }
+        channel.write(PublishPackets.publish(delivery, packetId, dup, topicName, properties));
         return true;
+    }
+
+    private static MqttMessage pubRelNotFound(int packetId) {
+        return new MqttMessage(new MqttFixedHeader(MqttMessageType.PUBREL, false, MqttQoS.AT_LEAST_ONCE, false, 0),
+                new MqttPubReplyMessageVariableHeader(packetId, (byte) 0x92, MqttProperties.NO_PROPERTIES));
     }
 
     private static MqttMessage pubRel(int packetId) {
