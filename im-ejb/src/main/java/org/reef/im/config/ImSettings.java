@@ -19,11 +19,13 @@ public class ImSettings {
 
     private int passwordIterations;
     private Duration tokenTtl;
+    private int maxBodyBytes;
 
     @PostConstruct
     void load() {
         passwordIterations = integer("reef.password.iterations", 310_000, 100_000, 10_000_000);
         tokenTtl = Duration.ofSeconds(integer("reef.token.ttl", 86_400, 60, 31_536_000));
+        maxBodyBytes = integer("reef.max.body", 65_536, 16, 1_048_576);
         LOG.info("IM settings: password hashing PBKDF2-SHA256 x " + passwordIterations + ", token lifetime " + tokenTtl);
     }
 
@@ -49,5 +51,10 @@ public class ImSettings {
 
     public Duration tokenTtl() {
         return tokenTtl;
+    }
+
+    /** Largest message body, in bytes of its JSON form. */
+    public int maxBodyBytes() {
+        return maxBodyBytes;
     }
 }

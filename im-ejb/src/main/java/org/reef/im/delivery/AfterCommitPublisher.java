@@ -33,7 +33,25 @@ public class AfterCommitPublisher {
 
     /** Publishes after the current transaction commits; drops the message if it rolls back. */
     public void publishAfterCommit(String topic, byte[] payload, int qos) {
-        afterCommit("publish to " + topic, connection -> connection.publish(topic, payload, qos, false));
+        publishAfterCommit(topic, payload, qos, null);
+    }
+
+    /** Like {@link #publishAfterCommit(String, byte[], int)}, except to one client (null: to all). */
+    public void publishAfterCommit(String topic, byte[] payload, int qos, String exceptClientId) {
+        afterCommit("publish to " + topic,
+                connection -> connection.publish(topic, payload, qos, false, exceptClientId));
+    }
+
+    /**
+     * Delivers a message to one client's inbox at once, whatever becomes of the current transaction: for an error
+     * event about a request that is being rolled back.
+     */
+    public void publishNow(String inboxTopic, byte[] payload, int qos, String clientId) {
+        run("deliver to " + clientId, connection -> {
+            if (!connection.deliverTo(clientId, inboxTopic, payload, qos)) {
+                LOG.log(Level.FINE, "Client {0} has no session for an error event", clientId);
+            }
+        });
     }
 
     /** Sets a topic's retained message (and publishes it) after the current transaction commits. */

@@ -24,7 +24,8 @@ public final class Migrations {
     /** Scripts under {@code db/migration}, oldest first. Append, never edit or reorder. */
     static final List<String> SCRIPTS = List.of(
             "V1__chat_message.sql",
-            "V2__accounts.sql");
+            "V2__accounts.sql",
+            "V3__conversations.sql");
 
     private static final long LOCK_KEY = 0x5245_4546L; // "REEF"
 

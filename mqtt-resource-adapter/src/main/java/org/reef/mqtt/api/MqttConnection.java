@@ -23,6 +23,13 @@ public interface MqttConnection extends AutoCloseable {
     void publish(String topic, byte[] payload, int qos, boolean retain) throws ResourceException;
 
     /**
+     * Like {@link #publish(String, byte[], int, boolean)}, but not to one client (for example the device a message
+     * came from, which already knows it).
+     */
+    void publish(String topic, byte[] payload, int qos, boolean retain, String exceptClientId)
+            throws ResourceException;
+
+    /**
      * Delivers a message to one client, whatever its subscriptions, on the given topic: at once if it is connected,
      * else queued in its persistent session (QoS 1 and 2 only).
      *

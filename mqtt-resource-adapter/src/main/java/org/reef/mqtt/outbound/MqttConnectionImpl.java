@@ -17,7 +17,13 @@ public class MqttConnectionImpl implements MqttConnection {
 
     @Override
     public void publish(String topic, byte[] payload, int qos, boolean retain) throws ResourceException {
-        current().publish(topic, payload, qos, retain);
+        current().publish(topic, payload, qos, retain, null);
+    }
+
+    @Override
+    public void publish(String topic, byte[] payload, int qos, boolean retain, String exceptClientId)
+            throws ResourceException {
+        current().publish(topic, payload, qos, retain, exceptClientId);
     }
 
     @Override

@@ -37,13 +37,14 @@ public class MqttManagedConnection implements ManagedConnection {
         return factory;
     }
 
-    void publish(String topic, byte[] payload, int qos, boolean retain) throws ResourceException {
+    void publish(String topic, byte[] payload, int qos, boolean retain, String exceptClientId)
+            throws ResourceException {
         PublishMessage message = message(topic, payload, qos, retain);
         MqttBroker broker = factory.adapter().requireStarted();
         if (retain) {
             broker.retained().retain(message);
         }
-        broker.router().route(message);
+        broker.router().route(message, exceptClientId);
     }
 
     boolean deliverTo(String clientId, String topic, byte[] payload, int qos) throws ResourceException {

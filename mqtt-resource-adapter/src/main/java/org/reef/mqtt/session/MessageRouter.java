@@ -47,13 +47,19 @@ public final class MessageRouter {
 
     /** Delivers a message to every matching subscriber; returns the number of sessions it was handed to. */
     public int route(PublishMessage message) {
+        return route(message, null);
+    }
+
+    /** Like {@link #route(PublishMessage)}, skipping one client (or none when null). */
+    public int route(PublishMessage message, String exceptClientId) {
         Map<String, Target> targets = new HashMap<>();
         int[] shared = {0};
         subscriptions.match(message.topic(), new MatchVisitor<>() {
             @Override
             public void visit(String subscriberId, String filter, Subscription subscription) {
                 SubscriptionOptions options = subscription.options();
-                if (options.noLocal() && subscriberId.equals(message.publisherId())) {
+                if ((options.noLocal() && subscriberId.equals(message.publisherId()))
+                        || subscriberId.equals(exceptClientId)) {
                     return;
                 }
                 targets.computeIfAbsent(subscriberId, id -> new Target()).add(options, message);

@@ -1,0 +1,71 @@
+package org.reef.im.chat;
+
+import jakarta.annotation.Resource;
+import jakarta.ejb.EJB;
+import jakarta.ejb.SessionContext;
+import jakarta.ejb.Stateless;
+import org.reef.im.config.ImSettings;
+import org.reef.im.delivery.AfterCommitPublisher;
+import org.reef.im.delivery.Events;
+import org.reef.im.error.ImError;
+import org.reef.im.error.ImException;
+import org.reef.mqtt.api.MqttAck;
+import org.reef.mqtt.api.MqttInboundMessage;
+
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+/**
+ * Dispatches what clients publish under {@code im/}: {@code im/send} and {@code im/receipt}; everything else there
+ * is refused (0x87). A refusal rolls back whatever the request changed, tells the sender why with an error event on
+ * its inbox (sent even though the transaction rolls back) and becomes the MQTT 5 PUBACK reason code.
+ */
+@Stateless
+public class ImInbox {
+
+    private static final Logger LOG = Logger.getLogger(ImInbox.class.getName());
+
+    @EJB
+    private MessagingService messaging;
+
+    @EJB
+    private ReceiptService receipts;
+
+    @EJB
+    private ImSettings settings;
+
+    @EJB
+    private AfterCommitPublisher mqtt;
+
+    @Resource
+    private SessionContext context;
+
+    public MqttAck handle(MqttInboundMessage message) {
+        String user = message.username();
+        if (user == null) {
+            return MqttAck.refused(0x87, "sign in to use im/ topics");
+        }
+        String clientMsgId = null;
+        try {
+            switch (message.topic()) {
+                case "im/send" -> {
+                    SendCommand command = SendCommand.parse(message.payload(), true, settings.maxBodyBytes());
+                    clientMsgId = command.clientMsgId();
+                    messaging.send(user, message.clientId(), command, null);
+                }
+                case "im/receipt" -> receipts.apply(user, message.clientId(),
+                        ReceiptService.Receipt.parse(message.payload()));
+                default -> throw new ImException(ImError.FORBIDDEN, "clients may not publish to " + message.topic());
+            }
+            return MqttAck.ACCEPTED;
+        } catch (ImException e) {
+            context.setRollbackOnly();
+            LOG.log(Level.FINE, "Client {0}: {1} refused: {2}",
+                    new Object[]{message.clientId(), message.topic(), e.getMessage()});
+            // The error event must reach the client although this transaction rolls back: publish it now.
+            mqtt.publishNow(Events.INBOX + user,
+                    Events.bytes(Events.error(clientMsgId, e.error().code(), e.getMessage())), 1, message.clientId());
+            return MqttAck.refused(e.error().mqttReason(), e.getMessage());
+        }
+    }
+}

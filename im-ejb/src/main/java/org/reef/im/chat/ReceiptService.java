@@ -1,0 +1,82 @@
+package org.reef.im.chat;
+
+import jakarta.ejb.EJB;
+import jakarta.ejb.Stateless;
+import jakarta.json.Json;
+import jakarta.json.JsonException;
+import jakarta.json.JsonNumber;
+import jakarta.json.JsonObject;
+import jakarta.json.JsonReader;
+import jakarta.json.JsonString;
+import jakarta.persistence.EntityManager;
+import jakarta.persistence.LockModeType;
+import jakarta.persistence.PersistenceContext;
+import org.reef.im.delivery.AfterCommitPublisher;
+import org.reef.im.delivery.Events;
+import org.reef.im.domain.Conversation;
+import org.reef.im.domain.ConversationMember;
+import org.reef.im.error.ImError;
+import org.reef.im.error.ImException;
+
+import java.io.ByteArrayInputStream;
+import java.util.List;
+
+/**
+ * Delivered and read receipts: a receipt moves the user's cursor in the conversation forward only, and a receipt
+ * that moved it is relayed to the other participants' inboxes (and the user's other devices).
+ */
+@Stateless
+public class ReceiptService {
+
+    @PersistenceContext(unitName = "reef")
+    private EntityManager em;
+
+    @EJB
+    private AfterCommitPublisher mqtt;
+
+    /** A receipt as published on {@code im/receipt}: {@code {"conversation","seq","kind"}}. */
+    public record Receipt(String conversation, long seq, String kind) {
+
+        public static Receipt parse(byte[] json) {
+            try (JsonReader reader = Json.createReader(new ByteArrayInputStream(json))) {
+                JsonObject object = reader.readObject();
+                if (!(object.get("conversation") instanceof JsonString conversation)
+                        || !(object.get("seq") instanceof JsonNumber seq) || !seq.isIntegral()
+                        || !(object.get("kind") instanceof JsonString kind)) {
+                    throw new ImException(ImError.INVALID, "a receipt needs conversation, seq and kind");
+                }
+                if (!kind.getString().equals("delivered") && !kind.getString().equals("read")) {
+                    throw new ImException(ImError.INVALID, "kind must be delivered or read");
+                }
+                return new Receipt(conversation.getString(), seq.longValueExact(), kind.getString());
+            } catch (JsonException | IllegalStateException | ArithmeticException e) {
+                throw new ImException(ImError.INVALID, "the receipt is not valid JSON");
+            }
+        }
+    }
+
+    /** Applies a receipt; returns whether the cursor moved. */
+    public boolean apply(String username, String clientId, Receipt receipt) {
+        ConversationMember member = em.find(ConversationMember.class,
+                new ConversationMember.Key(receipt.conversation(), username), LockModeType.PESSIMISTIC_WRITE);
+        if (member == null) {
+            throw new ImException(ImError.NOT_FOUND, "no conversation " + receipt.conversation());
+        }
+        Conversation conversation = em.find(Conversation.class, receipt.conversation());
+        if (receipt.seq() < 1 || receipt.seq() > conversation.getLastSeq()) {
+            throw new ImException(ImError.INVALID, "seq " + receipt.seq() + " is not a message of the conversation");
+        }
+        boolean moved = receipt.kind().equals("read") ? member.read(receipt.seq()) : member.delivered(receipt.seq());
+        if (!moved) {
+            return false;
+        }
+        byte[] event = Events.bytes(Events.receipt(receipt.conversation(), username, receipt.kind(), receipt.seq()));
+        List<ConversationMember> members = em.createNamedQuery(ConversationMember.OF_CONVERSATION,
+                ConversationMember.class).setParameter("conversation", receipt.conversation()).getResultList();
+        for (ConversationMember other : members) {
+            String to = other.getUsername();
+            mqtt.publishAfterCommit(Events.INBOX + to, event, 1, to.equals(username) ? clientId : null);
+        }
+        return true;
+    }
+}

@@ -1,0 +1,82 @@
+package org.reef.im.delivery;
+
+import jakarta.json.Json;
+import jakarta.json.JsonObject;
+import jakarta.json.JsonObjectBuilder;
+import jakarta.json.JsonReader;
+import jakarta.json.JsonValue;
+import org.reef.im.domain.Message;
+
+import java.io.StringReader;
+import java.nio.charset.StandardCharsets;
+
+/** The JSON events of Reef IM protocol v1 that arrive on a user's inbox (docs/protocol.md). */
+public final class Events {
+
+    public static final String INBOX = "im/inbox/";
+
+    private Events() {
+    }
+
+    /** {@code {"type":"message","id","conversation","seq","from","to","kind","body","clientMsgId","sentAt"}}. */
+    public static JsonObject message(Message message) {
+        return messageFields(message).build();
+    }
+
+    /** A builder of the message event, for callers that add to it. */
+    public static JsonObjectBuilder messageFields(Message message) {
+        return Json.createObjectBuilder()
+                .add("type", "message")
+                .add("id", message.getId())
+                .add("conversation", message.getConversationId())
+                .add("seq", message.getSeq())
+                .add("from", message.getSender())
+                .add("to", message.getRecipient())
+                .add("kind", message.getKind())
+                .add("body", parse(message.getBody()))
+                .add("clientMsgId", message.getClientMsgId())
+                .add("sentAt", message.getSentAt().toString());
+    }
+
+    /** {@code {"type":"ack","clientMsgId","id","conversation","seq"}}. */
+    public static JsonObject ack(Message message) {
+        return Json.createObjectBuilder()
+                .add("type", "ack")
+                .add("clientMsgId", message.getClientMsgId())
+                .add("id", message.getId())
+                .add("conversation", message.getConversationId())
+                .add("seq", message.getSeq())
+                .build();
+    }
+
+    /** {@code {"type":"error","clientMsgId","code","message"}}. */
+    public static JsonObject error(String clientMsgId, String code, String text) {
+        JsonObjectBuilder builder = Json.createObjectBuilder().add("type", "error");
+        if (clientMsgId != null) {
+            builder.add("clientMsgId", clientMsgId);
+        }
+        return builder.add("code", code).add("message", text).build();
+    }
+
+    /** {@code {"type":"receipt","conversation","by","kind","seq"}}. */
+    public static JsonObject receipt(String conversation, String by, String kind, long seq) {
+        return Json.createObjectBuilder().add("type", "receipt").add("conversation", conversation).add("by", by)
+                .add("kind", kind).add("seq", seq).build();
+    }
+
+    /** {@code {"type":"typing","conversation","from"}}: not stored, online devices only. */
+    public static JsonObject typing(String conversation, String from, String body) {
+        return Json.createObjectBuilder().add("type", "typing").add("conversation", conversation).add("from", from)
+                .add("body", parse(body)).build();
+    }
+
+    public static byte[] bytes(JsonObject event) {
+        return event.toString().getBytes(StandardCharsets.UTF_8);
+    }
+
+    private static JsonValue parse(String json) {
+        try (JsonReader reader = Json.createReader(new StringReader(json))) {
+            return reader.readValue();
+        }
+    }
+}
