@@ -38,6 +38,14 @@ public interface MqttConnection extends AutoCloseable {
     boolean deliverTo(String clientId, String topic, byte[] payload, int qos) throws ResourceException;
 
     /**
+     * Like {@link #deliverTo(String, String, byte[], int)}, with a tracking id (0 or more) that the adapter reports to
+     * the {@link MqttConnectionListener}s once the client acknowledged the delivery (PUBACK or PUBCOMP; for QoS 0,
+     * once written). An application uses it to record what each device has received.
+     */
+    boolean deliverTo(String clientId, String topic, byte[] payload, int qos, long trackingId)
+            throws ResourceException;
+
+    /**
      * Closes a client's connection (MQTT 5 clients first get DISCONNECT 0x98, Administrative action). Its session
      * stays for its expiry interval; its will is published as for any server-side close.
      *

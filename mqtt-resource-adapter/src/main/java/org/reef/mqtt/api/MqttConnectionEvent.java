@@ -10,7 +10,10 @@ package org.reef.mqtt.api;
  *                      keep-alive timeout, protocol error or takeover); always true for a connect
  * @param connectionId  identifies the network connection (as in its {@link MqttConnectRequest}): a disconnect of an
  *                      older connection of the same client id can arrive after the newer one connected
+ * @param persistent    whether the client's session outlives the connection (MQTT 3.1.1 CleanSession = 0, MQTT 5
+ *                      Session Expiry Interval above 0)
+ * @param resumed       for a connect: whether an existing session was resumed (CONNACK session present)
  */
 public record MqttConnectionEvent(String clientId, String username, int protocolLevel, boolean graceful,
-                                  String connectionId) {
+                                  String connectionId, boolean persistent, boolean resumed) {
 }

@@ -30,4 +30,12 @@ public interface MqttConnectionListener {
 
     /** A client's connection ended, cleanly ({@code graceful}) or not. */
     void disconnected(MqttConnectionEvent event);
+
+    /**
+     * A client acknowledged deliveries that were made with a tracking id
+     * ({@link MqttConnection#deliverTo(String, String, byte[], int, long)}); reported in batches, in acknowledgement
+     * order.
+     */
+    default void delivered(MqttDeliveryReport report) {
+    }
 }

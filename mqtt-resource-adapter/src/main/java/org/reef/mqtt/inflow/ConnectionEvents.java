@@ -6,6 +6,7 @@ import org.reef.mqtt.api.MqttAuthentication;
 import org.reef.mqtt.api.MqttConnectRequest;
 import org.reef.mqtt.api.MqttConnectionEvent;
 import org.reef.mqtt.api.MqttConnectionListener;
+import org.reef.mqtt.api.MqttDeliveryReport;
 import org.reef.mqtt.api.MqttSubscriptionRequest;
 import org.reef.mqtt.topic.Topics;
 
@@ -30,6 +31,7 @@ public final class ConnectionEvents {
     private static final Method AUTHORIZE = method("authorizeSubscription", MqttSubscriptionRequest.class);
     private static final Method CONNECTED = method("connected", MqttConnectionEvent.class);
     private static final Method DISCONNECTED = method("disconnected", MqttConnectionEvent.class);
+    private static final Method DELIVERED = method("delivered", MqttDeliveryReport.class);
 
     private final WorkManager workManager;
     private final CopyOnWriteArrayList<MqttActivation> listeners = new CopyOnWriteArrayList<>();
@@ -121,6 +123,21 @@ public final class ConnectionEvents {
                 if (failure != null) {
                     LOG.log(Level.WARNING, "Client {0}: connection event {1} failed: {2}",
                             new Object[]{event.clientId(), method.getName(), failure.toString()});
+                }
+            });
+        }
+    }
+
+    /** Reports acknowledged tracked deliveries to every connection listener. */
+    public void delivered(MqttDeliveryReport report) {
+        for (MqttActivation listener : listeners) {
+            ContainerCalls.submit(workManager, () -> listener.call(DELIVERED, e -> {
+                ((MqttConnectionListener) e).delivered(report);
+                return null;
+            })).whenComplete((ignored, failure) -> {
+                if (failure != null) {
+                    LOG.log(Level.WARNING, "Client {0}: delivery report failed: {1}",
+                            new Object[]{report.clientId(), failure.toString()});
                 }
             });
         }

@@ -2,6 +2,7 @@ package org.reef.mqtt.outbound;
 
 import jakarta.resource.ResourceException;
 import org.reef.mqtt.api.MqttConnection;
+import org.reef.mqtt.session.Delivery;
 
 /**
  * A thin handle over a {@link MqttManagedConnection}; it holds no state but the managed connection it is associated
@@ -28,7 +29,16 @@ public class MqttConnectionImpl implements MqttConnection {
 
     @Override
     public boolean deliverTo(String clientId, String topic, byte[] payload, int qos) throws ResourceException {
-        return current().deliverTo(clientId, topic, payload, qos);
+        return current().deliverTo(clientId, topic, payload, qos, Delivery.UNTRACKED);
+    }
+
+    @Override
+    public boolean deliverTo(String clientId, String topic, byte[] payload, int qos, long trackingId)
+            throws ResourceException {
+        if (trackingId < 0) {
+            throw new ResourceException("tracking ids are 0 or more: " + trackingId);
+        }
+        return current().deliverTo(clientId, topic, payload, qos, trackingId);
     }
 
     @Override

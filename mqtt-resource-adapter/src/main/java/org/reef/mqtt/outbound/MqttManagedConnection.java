@@ -47,13 +47,14 @@ public class MqttManagedConnection implements ManagedConnection {
         broker.router().route(message, exceptClientId);
     }
 
-    boolean deliverTo(String clientId, String topic, byte[] payload, int qos) throws ResourceException {
+    boolean deliverTo(String clientId, String topic, byte[] payload, int qos, long trackingId)
+            throws ResourceException {
         PublishMessage message = message(topic, payload, qos, false);
         Session session = factory.adapter().requireStarted().sessions().get(clientId);
         if (session == null) {
             return false;
         }
-        session.send(new Delivery(message, qos, false, List.of()));
+        session.send(new Delivery(message, qos, false, List.of(), trackingId));
         return true;
     }
 

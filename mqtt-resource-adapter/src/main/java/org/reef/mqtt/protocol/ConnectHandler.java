@@ -10,6 +10,7 @@ import io.netty.handler.codec.mqtt.MqttMessageBuilders;
 import io.netty.handler.codec.mqtt.MqttProperties;
 import io.netty.handler.codec.mqtt.MqttProperties.MqttPropertyType;
 import io.netty.handler.timeout.IdleStateHandler;
+import org.reef.mqtt.api.MqttDeliveryReport;
 import org.reef.mqtt.broker.Authenticator;
 import org.reef.mqtt.broker.BrokerConfig;
 import org.reef.mqtt.broker.MqttBroker;
@@ -182,6 +183,8 @@ final class ConnectHandler {
             connection.clientId = clientId;
             connection.username = username;
             connection.session = session;
+            connection.sessionResumed = present;
+            session.reporter((s, ids) -> broker.connectionEvents().delivered(new MqttDeliveryReport(s.clientId(), ids)));
             connection.will.set(will);
             connection.inflow = new ConnectionInflow(broker.workManager(), clientId);
             ctx.channel().attr(SessionLifecycle.CONNECTION).set(connection);

@@ -19,6 +19,8 @@ final class Connection {
     ConnectionInflow inflow;
     /** Whether a CONNECT was received (a second one is a protocol violation, MQTT 3.1.1 [MQTT-3.1.0-2]). */
     boolean connectReceived;
+    /** Whether CONNECT resumed an existing session (CONNACK session present). */
+    boolean sessionResumed;
     /** DISCONNECT received: no will unless MQTT 5 reason 0x04 asked for it. */
     boolean disconnectedNormally;
     /** Waiting for the container before handling further packets (see {@link ConnectionControl#pause}). */

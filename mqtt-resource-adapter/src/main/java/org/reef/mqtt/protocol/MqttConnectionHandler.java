@@ -99,7 +99,8 @@ public final class MqttConnectionHandler extends ChannelInboundHandlerAdapter im
         connection.connectReceived = true;
         connectHandler.connect(ctx, connection, connect, () -> {
             broker.connectionEvents().connected(new MqttConnectionEvent(connection.clientId, connection.username,
-                    connection.protocolLevel, true, ctx.channel().id().asLongText()));
+                    connection.protocolLevel, true, ctx.channel().id().asLongText(),
+                    connection.session.expiryIntervalSeconds() > 0, connection.sessionResumed));
             replayHeld(ctx);
         });
     }
@@ -262,7 +263,8 @@ public final class MqttConnectionHandler extends ChannelInboundHandlerAdapter im
             broker.connected().decrementAndGet();
             lifecycle.closed(ctx.channel(), connection);
             broker.connectionEvents().disconnected(new MqttConnectionEvent(connection.clientId, connection.username,
-                    connection.protocolLevel, connection.disconnectedNormally, ctx.channel().id().asLongText()));
+                    connection.protocolLevel, connection.disconnectedNormally, ctx.channel().id().asLongText(),
+                    connection.session.expiryIntervalSeconds() > 0, false));
         }
         super.channelInactive(ctx);
     }

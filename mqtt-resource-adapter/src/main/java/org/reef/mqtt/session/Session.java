@@ -30,6 +30,9 @@ import java.util.Set;
  */
 public final class Session {
 
+    /** How long acknowledgements of tracked deliveries gather before they are reported. */
+    private static final long REPORT_DELAY_MILLIS = 20;
+
     private final String clientId;
     private volatile EventExecutor owner;
     private final OutboundQueue outbound;
@@ -45,6 +48,10 @@ public final class Session {
     private ScheduledFuture<?> willTimer;
     private PublishMessage pendingWill;
     private boolean ended;
+    private DeliveryReporter reporter;
+    private long[] acknowledged = new long[16];
+    private int acknowledgedCount;
+    private boolean reportScheduled;
     /** Whether a connection is attached, readable from any thread (shared subscriptions prefer online members). */
     private volatile boolean online;
 
@@ -56,6 +63,17 @@ public final class Session {
 
     public String clientId() {
         return clientId;
+    }
+
+    /** Receives the tracking ids of acknowledged tracked deliveries, in batches. Owner only. */
+    public void reporter(DeliveryReporter newReporter) {
+        this.reporter = newReporter;
+    }
+
+    /** Where a session reports acknowledged tracked deliveries. */
+    @FunctionalInterface
+    public interface DeliveryReporter {
+        void acknowledged(Session session, long[] trackingIds);
     }
 
     /** Runs a task on the session's owner executor; safe from any thread. */
@@ -252,6 +270,7 @@ public final class Session {
             }
             if (next.qos() == 0) {
                 wrote |= write(next, 0, false, now);
+                tracked(next);
             } else {
                 int packetId = outbound.assign(next);
                 if (packetId < 0) {
@@ -303,9 +322,40 @@ public final class Session {
 
     /** PUBACK from the client. */
     public boolean onPubAck(int packetId) {
-        boolean known = outbound.complete(packetId, OutboundQueue.State.PUBLISHED) != null;
+        OutboundQueue.Inflight done = outbound.complete(packetId, OutboundQueue.State.PUBLISHED);
+        tracked(done == null ? null : done.delivery());
         pump();
-        return known;
+        return done != null;
+    }
+
+    /**
+     * Collects an acknowledged tracked delivery; the batch is reported shortly after, once per burst of acks, so an
+     * application that records acknowledgements does one write per batch, not per message.
+     */
+    private void tracked(Delivery delivery) {
+        if (delivery == null || delivery.trackingId() == Delivery.UNTRACKED || reporter == null) {
+            return;
+        }
+        if (acknowledgedCount == acknowledged.length) {
+            acknowledged = java.util.Arrays.copyOf(acknowledged, acknowledgedCount * 2);
+        }
+        acknowledged[acknowledgedCount++] = delivery.trackingId();
+        if (!reportScheduled) {
+            reportScheduled = true;
+            owner.schedule(this::report, REPORT_DELAY_MILLIS, java.util.concurrent.TimeUnit.MILLISECONDS);
+        }
+    }
+
+    private void report() {
+        execute(() -> {
+            reportScheduled = false;
+            if (acknowledgedCount == 0 || reporter == null) {
+                return;
+            }
+            long[] batch = java.util.Arrays.copyOf(acknowledged, acknowledgedCount);
+            acknowledgedCount = 0;
+            reporter.acknowledged(this, batch);
+        });
     }
 
     /**
@@ -325,9 +375,10 @@ public final class Session {
 
     /** PUBCOMP from the client. */
     public boolean onPubComp(int packetId) {
-        boolean known = outbound.complete(packetId, OutboundQueue.State.RELEASED) != null;
+        OutboundQueue.Inflight done = outbound.complete(packetId, OutboundQueue.State.RELEASED);
+        tracked(done == null ? null : done.delivery());
         pump();
-        return known;
+        return done != null;
     }
 
     public long droppedCount() {

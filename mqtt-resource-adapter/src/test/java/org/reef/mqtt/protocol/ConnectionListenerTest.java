@@ -124,8 +124,10 @@ class ConnectionListenerTest {
         assertEquals(2, events.size());
         MqttConnectionEvent connected = events.get(0);
         MqttConnectionEvent disconnected = events.get(1);
-        assertEquals(new MqttConnectionEvent("alice-phone", "alice", 4, true, connected.connectionId()), connected);
-        assertEquals(new MqttConnectionEvent("alice-phone", "alice", 4, true, connected.connectionId()), disconnected);
+        assertEquals(new MqttConnectionEvent("alice-phone", "alice", 4, true, connected.connectionId(), false, false),
+                connected);
+        assertEquals(new MqttConnectionEvent("alice-phone", "alice", 4, true, connected.connectionId(), false, false),
+                disconnected);
         assertFalse(connected.connectionId().isBlank());
     }
 
