@@ -44,23 +44,49 @@ final class ImUsers implements AutoCloseable {
         return Reef.json(response.body()).getString("token");
     }
 
-    /** A connected device subscribed to its user's inbox. */
+    /** A connected device with a clean session, subscribed to its user's inbox. */
     Device device(String username, String token, String deviceName) throws MqttException {
+        return device(username, token, deviceName, true, true);
+    }
+
+    /**
+     * A connected device.
+     *
+     * @param cleanSession false for a persistent session
+     * @param subscribe    whether to subscribe to the inbox (a resumed session is subscribed already)
+     */
+    Device device(String username, String token, String deviceName, boolean cleanSession, boolean subscribe)
+            throws MqttException {
         MqttClient client = new MqttClient(Reef.mqttUri(), username + "-" + deviceName, new MemoryPersistence());
         client.setTimeToWait(15_000);
         MqttConnectOptions options = new MqttConnectOptions();
-        options.setCleanSession(true);
+        options.setCleanSession(cleanSession);
         options.setMqttVersion(MqttConnectOptions.MQTT_VERSION_3_1_1);
         options.setConnectionTimeout(15);
         options.setMaxInflight(1000);
         options.setAutomaticReconnect(false);
         options.setUserName(username);
         options.setPassword(token.toCharArray());
-        client.connect(options);
         clients.add(client);
         Device device = new Device(username, client);
-        client.subscribe("im/inbox/" + username, 1, (topic, message) ->
-                device.events.add(Reef.json(new String(message.getPayload(), StandardCharsets.UTF_8))));
+        client.setCallback(new org.eclipse.paho.client.mqttv3.MqttCallback() {
+            @Override
+            public void connectionLost(Throwable cause) {
+            }
+
+            @Override
+            public void messageArrived(String topic, org.eclipse.paho.client.mqttv3.MqttMessage message) {
+                device.events.add(Reef.json(new String(message.getPayload(), StandardCharsets.UTF_8)));
+            }
+
+            @Override
+            public void deliveryComplete(org.eclipse.paho.client.mqttv3.IMqttDeliveryToken token) {
+            }
+        });
+        device.sessionPresent = client.connectWithResult(options).getSessionPresent();
+        if (subscribe) {
+            client.subscribe("im/inbox/" + username, 1);
+        }
         return device;
     }
 
@@ -83,6 +109,7 @@ final class ImUsers implements AutoCloseable {
         final String username;
         final MqttClient client;
         final BlockingQueue<JsonObject> events = new LinkedBlockingQueue<>();
+        boolean sessionPresent;
 
         Device(String username, MqttClient client) {
             this.username = username;

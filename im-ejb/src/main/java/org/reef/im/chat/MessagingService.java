@@ -8,6 +8,8 @@ import jakarta.persistence.PersistenceContext;
 import org.reef.im.account.AccountService;
 import org.reef.im.delivery.AfterCommitPublisher;
 import org.reef.im.delivery.Events;
+import org.reef.im.delivery.InboxPump;
+import org.reef.im.delivery.InboxService;
 import org.reef.im.domain.Account;
 import org.reef.im.domain.Conversation;
 import org.reef.im.domain.ConversationMember;
@@ -36,6 +38,12 @@ public class MessagingService {
 
     @EJB
     private AfterCommitPublisher mqtt;
+
+    @EJB
+    private InboxService inbox;
+
+    @EJB
+    private InboxPump pump;
 
     /** The stored message and whether it was a retry of an earlier send. */
     public record SendResult(Message message, boolean duplicate) {
@@ -69,12 +77,10 @@ public class MessagingService {
                 Conversations.USER_PREFIX + recipient, command.kind(), command.body(), command.clientMsgId(), now);
         em.persist(message);
         em.flush(); // a concurrent retry with the same clientMsgId fails here, inside this transaction
-        byte[] event = Events.bytes(Events.message(message));
+        List<String> inboxes = recipient.equals(sender) ? List.of(sender) : List.of(sender, recipient);
+        inbox.append(message, inboxes, senderClientId);
         mqtt.publishAfterCommit(Events.INBOX + sender, Events.bytes(Events.ack(message)), 1);
-        mqtt.publishAfterCommit(Events.INBOX + recipient, event, 1);
-        if (!recipient.equals(sender)) {
-            mqtt.publishAfterCommit(Events.INBOX + sender, event, 1, senderClientId);
-        }
+        mqtt.afterCommit(() -> inboxes.forEach(pump::newEntries));
         return new SendResult(message, false);
     }
 

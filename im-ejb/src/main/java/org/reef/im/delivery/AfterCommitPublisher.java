@@ -64,6 +64,11 @@ public class AfterCommitPublisher {
         afterCommit("disconnect " + clientId, connection -> connection.disconnect(clientId));
     }
 
+    /** Runs a task once the current transaction committed (at once outside a transaction). */
+    public void afterCommit(Runnable task) {
+        afterCommit("after-commit task", connection -> task.run());
+    }
+
     private void afterCommit(String what, MqttAction action) {
         if (transactions.getTransactionStatus() != Status.STATUS_ACTIVE) {
             run(what, action);

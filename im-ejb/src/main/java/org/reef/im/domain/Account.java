@@ -39,6 +39,10 @@ public class Account {
     @Column(name = "created_at", nullable = false)
     private Instant createdAt;
 
+    /** Position of the newest entry of the user's inbox; the caller holds the row lock to take the next one. */
+    @Column(name = "inbox_position", nullable = false)
+    private long inboxPosition;
+
     protected Account() {
     }
 
@@ -76,5 +80,14 @@ public class Account {
 
     public Instant getCreatedAt() {
         return createdAt;
+    }
+
+    public long getInboxPosition() {
+        return inboxPosition;
+    }
+
+    /** Takes the next inbox position. The caller holds the row lock. */
+    public long nextInboxPosition() {
+        return ++inboxPosition;
     }
 }

@@ -6,12 +6,15 @@ import jakarta.ejb.MessageDriven;
 import org.jboss.ejb3.annotation.ResourceAdapter;
 import org.reef.im.account.MqttLoginService;
 import org.reef.im.account.SubscriptionPolicy;
+import org.reef.im.delivery.Events;
+import org.reef.im.delivery.InboxPump;
 import org.reef.im.presence.DeviceService;
 import org.reef.mqtt.api.MqttAck;
 import org.reef.mqtt.api.MqttAuthentication;
 import org.reef.mqtt.api.MqttConnectRequest;
 import org.reef.mqtt.api.MqttConnectionEvent;
 import org.reef.mqtt.api.MqttConnectionListener;
+import org.reef.mqtt.api.MqttDeliveryReport;
 import org.reef.mqtt.api.MqttSubscriptionRequest;
 
 /**
@@ -30,6 +33,9 @@ public class ImConnectionMdb implements MqttConnectionListener {
     @EJB
     private DeviceService devices;
 
+    @EJB
+    private InboxPump pump;
+
     @Override
     public MqttAuthentication authenticate(MqttConnectRequest request) {
         return login.login(request);
@@ -37,13 +43,20 @@ public class ImConnectionMdb implements MqttConnectionListener {
 
     @Override
     public MqttAck authorizeSubscription(MqttSubscriptionRequest request) {
-        return SubscriptionPolicy.decide(request.username(), request.topicFilter());
+        MqttAck verdict = SubscriptionPolicy.decide(request.username(), request.topicFilter());
+        if (verdict.accepted() && request.topicFilter().equals(Events.INBOX + request.username())) {
+            pump.activate(request.clientId(), request.username(), request.persistent(), false);
+        }
+        return verdict;
     }
 
     @Override
     public void connected(MqttConnectionEvent event) {
         if (event.username() != null) {
             devices.connected(event.clientId(), event.connectionId());
+            if (event.resumed() && event.persistent()) {
+                pump.activate(event.clientId(), event.username(), true, true);
+            }
         }
     }
 
@@ -51,6 +64,12 @@ public class ImConnectionMdb implements MqttConnectionListener {
     public void disconnected(MqttConnectionEvent event) {
         if (event.username() != null) {
             devices.disconnected(event.clientId(), event.connectionId());
+            pump.deactivate(event.clientId(), event.persistent());
         }
+    }
+
+    @Override
+    public void delivered(MqttDeliveryReport report) {
+        pump.acknowledged(report.clientId(), report.trackingIds());
     }
 }

@@ -25,7 +25,8 @@ public final class Migrations {
     static final List<String> SCRIPTS = List.of(
             "V1__chat_message.sql",
             "V2__accounts.sql",
-            "V3__conversations.sql");
+            "V3__conversations.sql",
+            "V4__inbox.sql");
 
     private static final long LOCK_KEY = 0x5245_4546L; // "REEF"
 

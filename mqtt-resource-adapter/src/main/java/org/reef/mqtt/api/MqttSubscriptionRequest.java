@@ -7,6 +7,8 @@ package org.reef.mqtt.api;
  * @param username    its authenticated user name, or null for an anonymous client
  * @param topicFilter the filter as requested (a shared subscription keeps its {@code $share/group/} prefix)
  * @param qos         the requested maximum QoS
+ * @param persistent  whether the client's session outlives its connection
  */
-public record MqttSubscriptionRequest(String clientId, String username, String topicFilter, int qos) {
+public record MqttSubscriptionRequest(String clientId, String username, String topicFilter, int qos,
+                                      boolean persistent) {
 }

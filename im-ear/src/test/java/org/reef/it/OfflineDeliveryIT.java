@@ -1,0 +1,142 @@
+package org.reef.it;
+
+import jakarta.json.Json;
+import jakarta.json.JsonObject;
+import org.jboss.arquillian.container.test.api.Deployment;
+import org.jboss.arquillian.container.test.api.RunAsClient;
+import org.jboss.arquillian.junit5.ArquillianExtension;
+import org.jboss.arquillian.test.api.ArquillianResource;
+import org.jboss.as.arquillian.container.ManagementClient;
+import org.jboss.dmr.ModelNode;
+import org.jboss.shrinkwrap.api.spec.EnterpriseArchive;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * The durability promise: a device with a persistent session receives every message sent while it was away, in
+ * seq order, without gaps, then the live ones, even when the server restarted in between.
+ */
+@ExtendWith(ArquillianExtension.class)
+@RunAsClient
+class OfflineDeliveryIT {
+
+    private final ImUsers users = new ImUsers();
+
+    @ArquillianResource
+    private ManagementClient management;
+
+    @Deployment(testable = false)
+    static EnterpriseArchive deployment() {
+        return Reef.ear();
+    }
+
+    @AfterEach
+    void close() {
+        users.close();
+    }
+
+    @Test
+    void aPersistentDeviceGetsThe500MessagesSentWhileItWasAwayInOrderThenLiveOnes() throws Exception {
+        String alice = users.register("alice");
+        String bob = users.register("bob");
+        String aliceToken = users.token(alice);
+        String bobToken = users.token(bob);
+        ImUsers.Device phone = users.device(bob, bobToken, "phone", false, true);
+        phone.client.disconnect();
+
+        ImUsers.Device laptop = users.device(alice, aliceToken, "laptop");
+        int count = 500;
+        for (int i = 1; i <= count; i++) {
+            laptop.publish("im/send", send(bob, "m" + i, "o-" + i));
+        }
+
+        ImUsers.Device back = users.device(bob, bobToken, "phone", false, false);
+        assertTrue(back.sessionPresent, "the broker kept the persistent session");
+        List<Long> seqs = receiveMessages(back, count);
+        for (int i = 0; i < count; i++) {
+            assertEquals(i + 1, seqs.get(i), "seq order without gaps");
+        }
+        laptop.publish("im/send", send(bob, "live", "o-live"));
+        JsonObject live = back.awaitType("message");
+        assertEquals(count + 1, live.getJsonNumber("seq").longValue());
+        assertEquals("live", live.getString("body"));
+        assertTrue(back.drain(300).stream().noneMatch(e -> e.getString("type").equals("message")), "no duplicates");
+    }
+
+    @Test
+    void aServerRestartWhileTheDeviceIsAwayLosesNothing() throws Exception {
+        String alice = users.register("alice");
+        String bob = users.register("bob");
+        String aliceToken = users.token(alice);
+        String bobToken = users.token(bob);
+        ImUsers.Device phone = users.device(bob, bobToken, "phone", false, true);
+        ImUsers.Device laptop = users.device(alice, aliceToken, "laptop");
+        laptop.publish("im/send", send(bob, "before", "r-0"));
+        assertEquals(1, phone.awaitType("message").getJsonNumber("seq").longValue());
+        phone.client.disconnect();
+        int count = 20;
+        for (int i = 1; i <= count; i++) {
+            laptop.publish("im/send", send(bob, "m" + i, "r-" + i));
+        }
+        users.close();
+
+        restartApplication();
+
+        ImUsers.Device back = users.device(bob, bobToken, "phone", false, false);
+        assertFalse(back.sessionPresent, "the restarted broker lost its memory of the session");
+        back.client.subscribe("im/inbox/" + bob, 1);
+        List<Long> seqs = receiveMessages(back, count);
+        for (int i = 0; i < count; i++) {
+            assertEquals(i + 2, seqs.get(i), "the 20 stored messages, after the one already acknowledged");
+        }
+        assertTrue(back.drain(300).stream().noneMatch(e -> e.getString("type").equals("message")), "no duplicates");
+    }
+
+    private static List<Long> receiveMessages(ImUsers.Device device, int count) throws InterruptedException {
+        List<Long> seqs = new ArrayList<>();
+        while (seqs.size() < count) {
+            seqs.add(device.awaitType("message").getJsonNumber("seq").longValue());
+        }
+        return seqs;
+    }
+
+    /**
+     * Restarts the whole application in the running server: the resource adapter with its broker (all sessions and
+     * queued messages in memory are gone) and the EJBs. Arquillian's managed server runs outside standalone.sh, so
+     * a JVM restart ({@code shutdown(restart=true)}) would not come back; what survives here is only what survives a
+     * JVM restart too: the database.
+     */
+    private void restartApplication() throws Exception {
+        ModelNode op = new ModelNode();
+        op.get("operation").set("redeploy");
+        op.get("address").add("deployment", "im-ear.ear");
+        ModelNode result = management.getControllerClient().execute(op);
+        assertEquals("success", result.get("outcome").asString(), result.toString());
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
+        while (System.nanoTime() < deadline) {
+            try {
+                if (Reef.get("/health").statusCode() == 200) {
+                    return;
+                }
+            } catch (java.io.IOException e) {
+                // not up yet
+            }
+            TimeUnit.MILLISECONDS.sleep(200);
+        }
+        throw new AssertionError("the application did not come back within 120 s");
+    }
+
+    private static JsonObject send(String to, String body, String clientMsgId) {
+        return Json.createObjectBuilder().add("to", "user:" + to).add("kind", "text").add("body", body)
+                .add("clientMsgId", clientMsgId).build();
+    }
+}
