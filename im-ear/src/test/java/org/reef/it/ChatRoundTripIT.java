@@ -130,6 +130,20 @@ class ChatRoundTripIT {
     }
 
     @Test
+    void theServerPublishesAnOpenApiDocumentOfTheHttpApi() throws Exception {
+        HttpResponse<String> response = java.net.http.HttpClient.newHttpClient().send(
+                java.net.http.HttpRequest.newBuilder(Reef.root("/openapi?format=JSON")).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertEquals(200, response.statusCode());
+        JsonObject paths = Reef.json(response.body()).getJsonObject("paths");
+        for (String path : List.of("/api/v1/users", "/api/v1/tokens", "/api/v1/tokens/current",
+                "/api/v1/conversations", "/api/v1/conversations/{id}/messages", "/api/v1/conversations/{id}/read",
+                "/api/v1/presence", "/api/v1/health")) {
+            assertTrue(paths.containsKey(path), path + " is described: " + paths.keySet());
+        }
+    }
+
+    @Test
     void anInvalidQueryIsAProblemDocument() throws Exception {
         HttpResponse<String> response = Reef.get("/messages?limit=0");
         assertEquals(400, response.statusCode(), response.body());

@@ -40,6 +40,11 @@ public final class Reef {
         return "tcp://127.0.0.1:" + mqttPort();
     }
 
+    /** A path on the server outside the API, e.g. /openapi. */
+    public static URI root(String path) {
+        return URI.create("http://127.0.0.1:" + Integer.getInteger("reef.test.http.port") + path);
+    }
+
     public static URI api(String pathAndQuery) {
         return URI.create("http://127.0.0.1:" + Integer.getInteger("reef.test.http.port") + "/api/v1" + pathAndQuery);
     }
