@@ -13,7 +13,7 @@ public enum ImError {
     FORBIDDEN("forbidden", 403, 0x87, "Forbidden"),
     NOT_FOUND("not_found", 404, 0x80, "Not found"),
     USERNAME_TAKEN("username_taken", 409, 0x80, "User name taken"),
-    UNKNOWN_RECIPIENT("unknown_recipient", 404, 0x90, "Unknown recipient"),
+    UNKNOWN_RECIPIENT("unknown_recipient", 404, 0x83, "Unknown recipient"),
     INTERNAL("internal", 500, 0x80, "Internal error");
 
     private final String code;
