@@ -187,6 +187,43 @@ class DirectChatIT {
         assertEquals("custom", event.getString("kind"));
     }
 
+    @Test
+    void mqtt5ClientsGetTheRefusalAsThePubackReasonCode() throws Exception {
+        String alice = users.register("alice");
+        String token = users.token(alice);
+        org.eclipse.paho.mqttv5.client.MqttAsyncClient client = new org.eclipse.paho.mqttv5.client.MqttAsyncClient(
+                Reef.mqttUri(), alice + "-v5", new org.eclipse.paho.mqttv5.client.persist.MemoryPersistence());
+        org.eclipse.paho.mqttv5.client.MqttConnectionOptions options =
+                new org.eclipse.paho.mqttv5.client.MqttConnectionOptions();
+        options.setUserName(alice);
+        options.setPassword(token.getBytes(StandardCharsets.UTF_8));
+        options.setCleanStart(true);
+        client.connect(options).waitForCompletion(15_000);
+        try {
+            org.eclipse.paho.mqttv5.client.IMqttToken refused = client.publish("im/send",
+                    send("user:nobody-here", "hi", "v5-1").toString().getBytes(StandardCharsets.UTF_8), 1, false);
+            int reason = awaitReason(refused);
+            assertEquals(0x83, reason, "unknown recipient");
+            org.eclipse.paho.mqttv5.client.IMqttToken forbidden = client.publish("im/other",
+                    "{}".getBytes(StandardCharsets.UTF_8), 1, false);
+            assertEquals(0x87, awaitReason(forbidden), "not authorized");
+            assertTrue(client.isConnected(), "refusals keep the connection");
+        } finally {
+            client.disconnect().waitForCompletion(5_000);
+            client.close();
+        }
+    }
+
+    private static int awaitReason(org.eclipse.paho.mqttv5.client.IMqttToken token) {
+        try {
+            token.waitForCompletion(15_000);
+            int[] codes = token.getReasonCodes();
+            return codes == null || codes.length == 0 ? 0 : codes[0];
+        } catch (org.eclipse.paho.mqttv5.common.MqttException e) {
+            return e.getReasonCode();
+        }
+    }
+
     private static JsonObject conversationOf(String token, String conversation) throws Exception {
         JsonArray items = Reef.json(Reef.get("/conversations", token).body()).getJsonArray("items");
         for (int i = 0; i < items.size(); i++) {

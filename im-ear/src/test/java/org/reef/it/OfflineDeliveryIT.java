@@ -101,6 +101,27 @@ class OfflineDeliveryIT {
         assertTrue(back.drain(300).stream().noneMatch(e -> e.getString("type").equals("message")), "no duplicates");
     }
 
+    @Test
+    void aCleanDeviceGetsWhatNoDeviceOfItsUserHasReceivedYetAndNothingOlder() throws Exception {
+        String alice = users.register("alice");
+        String bob = users.register("bob");
+        String bobToken = users.token(bob);
+        ImUsers.Device laptop = users.device(alice, users.token(alice), "laptop");
+        for (int i = 1; i <= 3; i++) {
+            laptop.publish("im/send", send(bob, "m" + i, "c-" + i));
+        }
+
+        ImUsers.Device first = users.device(bob, bobToken, "first");
+        assertEquals(List.of(1L, 2L, 3L), receiveMessages(first, 3), "no device had received them");
+
+        ImUsers.Device second = users.device(bob, bobToken, "second");
+        assertTrue(second.drain(500).stream().noneMatch(e -> e.getString("type").equals("message")),
+                "a clean device gets nothing another device already received");
+        laptop.publish("im/send", send(bob, "m4", "c-4"));
+        assertEquals(4, second.awaitType("message").getJsonNumber("seq").longValue());
+        assertEquals(4, first.awaitType("message").getJsonNumber("seq").longValue());
+    }
+
     private static List<Long> receiveMessages(ImUsers.Device device, int count) throws InterruptedException {
         List<Long> seqs = new ArrayList<>();
         while (seqs.size() < count) {
