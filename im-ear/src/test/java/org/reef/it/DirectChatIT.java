@@ -185,6 +185,15 @@ class DirectChatIT {
         JsonObject event = phone.awaitType("message");
         assertEquals("wave", event.getJsonObject("body").getString("sticker"));
         assertEquals("custom", event.getString("kind"));
+
+        HttpResponse<String> typing = Reef.post("/conversations/" + enc(conversation) + "/messages",
+                "{\"kind\":\"typing\"}", aliceToken);
+        assertEquals(202, typing.statusCode(), typing.body());
+        JsonObject typingEvent = phone.awaitType("typing");
+        assertEquals(alice, typingEvent.getString("from"));
+        assertEquals(conversation, typingEvent.getString("conversation"));
+        assertEquals(1, Reef.json(Reef.get("/conversations/" + enc(conversation) + "/messages", aliceToken).body())
+                .getJsonArray("items").size(), "typing is not stored");
     }
 
     @Test

@@ -66,7 +66,27 @@ public class AfterCommitPublisher {
 
     /** Runs a task once the current transaction committed (at once outside a transaction). */
     public void afterCommit(Runnable task) {
-        afterCommit("after-commit task", connection -> task.run());
+        if (transactions.getTransactionStatus() != Status.STATUS_ACTIVE) {
+            task.run();
+            return;
+        }
+        transactions.registerInterposedSynchronization(new Synchronization() {
+            @Override
+            public void beforeCompletion() {
+                // nothing to prepare
+            }
+
+            @Override
+            public void afterCompletion(int status) {
+                if (status == Status.STATUS_COMMITTED) {
+                    try {
+                        task.run();
+                    } catch (RuntimeException e) {
+                        LOG.log(Level.WARNING, "After-commit task failed: {0}", e.toString());
+                    }
+                }
+            }
+        });
     }
 
     private void afterCommit(String what, MqttAction action) {

@@ -126,6 +126,20 @@ class BrokerClientTest {
     }
 
     @Test
+    void mqtt31ClientsAreServedToo() throws Exception {
+        MqttConnectOptions v31 = Paho.options(true);
+        v31.setMqttVersion(MqttConnectOptions.MQTT_VERSION_3_1);
+        MqttClient subscriber = Paho.connect(broker, "old-subscriber", v31);
+        clients.add(subscriber);
+        BlockingQueue<MqttMessage> received = Paho.subscribe(subscriber, "legacy/+", 1);
+        MqttClient publisher = Paho.connect(broker, "old-publisher", v31);
+        clients.add(publisher);
+        publisher.publish("legacy/a", "3.1".getBytes(StandardCharsets.UTF_8), 1, false);
+        assertEquals("3.1", Paho.text(Paho.next(received)));
+        assertEquals(3, broker.broker().sessions().get("old-publisher").limits().protocolLevel());
+    }
+
+    @Test
     void deliveriesAreDowngradedToTheSubscriptionsQos() throws Exception {
         MqttClient subscriber = client("sub", true);
         BlockingQueue<MqttMessage> received = Paho.subscribe(subscriber, "down", 0);
