@@ -132,7 +132,7 @@ public class MqttResourceAdapter implements ResourceAdapter {
         BrokerConfig config;
         ListenerConfig listeners;
         try {
-            config = new BrokerConfig(host, Math.max(port, 0), maxPacketSize, maxClientIdLength, allowAnonymous,
+            config = new BrokerConfig(maxPacketSize, maxClientIdLength, allowAnonymous,
                     maxInflight, ioThreads, maxQueued, maxTopicLength, maxTopicLevels, maxKeepAlive, maxConnections,
                     topicAliasMaximum, maxSessionExpiry);
             listeners = new ListenerConfig(host, port, tlsPort, wsPort, wssPort, wsPath,

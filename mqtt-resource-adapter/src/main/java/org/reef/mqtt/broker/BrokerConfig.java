@@ -1,10 +1,9 @@
 package org.reef.mqtt.broker;
 
 /**
- * Validated settings of the embedded broker, built by the resource adapter from its config-properties.
+ * Validated settings of the embedded broker, built by the resource adapter from its config-properties (the
+ * listeners' addresses and ports are in {@link org.reef.mqtt.transport.ListenerConfig}).
  *
- * @param host              address the TCP listener binds to
- * @param port              TCP port of the plain MQTT listener; 0 picks a free port (tests)
  * @param maxPacketSize     largest packet accepted, in bytes (MQTT 5 Maximum Packet Size sent in CONNACK)
  * @param maxClientIdLength longest client identifier accepted, in characters
  * @param allowAnonymous    whether a CONNECT without credentials is accepted
@@ -21,15 +20,11 @@ package org.reef.mqtt.broker;
  * @param maxSessionExpiry  longest Session Expiry Interval granted, in seconds (also for MQTT 3.1.1 persistent
  *                          sessions)
  */
-public record BrokerConfig(String host, int port, int maxPacketSize, int maxClientIdLength, boolean allowAnonymous,
+public record BrokerConfig(int maxPacketSize, int maxClientIdLength, boolean allowAnonymous,
                            int maxInflight, int ioThreads, int maxQueued, int maxTopicLength, int maxTopicLevels,
                            int maxKeepAlive, int maxConnections, int topicAliasMaximum, long maxSessionExpiry) {
 
     public BrokerConfig {
-        if (host == null || host.isBlank()) {
-            throw new IllegalArgumentException("host must not be empty");
-        }
-        requireRange("port", port, 0, 65535);
         requireRange("maxPacketSize", maxPacketSize, 64, 268_435_455);
         requireRange("maxClientIdLength", maxClientIdLength, 23, 65535);
         requireRange("maxInflight", maxInflight, 1, 65535);
@@ -51,9 +46,9 @@ public record BrokerConfig(String host, int port, int maxPacketSize, int maxClie
         }
     }
 
-    /** Defaults for tests: loopback, a free port, anonymous access. */
+    /** Defaults for tests: anonymous access, small limits where tests need them. */
     public static BrokerConfig forTests() {
-        return new BrokerConfig("127.0.0.1", 0, 256 * 1024, 128, true, 64, 1, 1000, 4096, 128, 0, 0, 16,
+        return new BrokerConfig(256 * 1024, 128, true, 64, 1, 1000, 4096, 128, 0, 0, 16,
                 0xFFFF_FFFFL);
     }
 }

@@ -46,7 +46,7 @@ final class TestConfig {
     }
 
     BrokerConfig build() {
-        return new BrokerConfig(d.host(), d.port(), maxPacketSize, d.maxClientIdLength(), d.allowAnonymous(),
+        return new BrokerConfig(maxPacketSize, d.maxClientIdLength(), d.allowAnonymous(),
                 maxInflight, d.ioThreads(), maxQueued, d.maxTopicLength(), d.maxTopicLevels(), maxKeepAlive,
                 d.maxConnections(), topicAliasMaximum, maxSessionExpiry);
     }
