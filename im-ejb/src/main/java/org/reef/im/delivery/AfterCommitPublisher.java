@@ -64,11 +64,15 @@ public class AfterCommitPublisher {
         afterCommit("disconnect " + clientId, connection -> connection.disconnect(clientId));
     }
 
-    /** Runs a task once the current transaction committed (at once outside a transaction). */
+    /** Runs a task once the current transaction committed (at once outside a transaction; never on rollback). */
     public void afterCommit(Runnable task) {
-        if (transactions.getTransactionStatus() != Status.STATUS_ACTIVE) {
+        int status = transactions.getTransactionStatus();
+        if (status == Status.STATUS_NO_TRANSACTION) {
             task.run();
             return;
+        }
+        if (status != Status.STATUS_ACTIVE) {
+            return; // marked for rollback, or ending: it will not commit
         }
         transactions.registerInterposedSynchronization(new Synchronization() {
             @Override
@@ -90,23 +94,7 @@ public class AfterCommitPublisher {
     }
 
     private void afterCommit(String what, MqttAction action) {
-        if (transactions.getTransactionStatus() != Status.STATUS_ACTIVE) {
-            run(what, action);
-            return;
-        }
-        transactions.registerInterposedSynchronization(new Synchronization() {
-            @Override
-            public void beforeCompletion() {
-                // nothing to prepare
-            }
-
-            @Override
-            public void afterCompletion(int status) {
-                if (status == Status.STATUS_COMMITTED) {
-                    run(what, action);
-                }
-            }
-        });
+        afterCommit(() -> run(what, action));
     }
 
     private void run(String what, MqttAction action) {
