@@ -165,6 +165,29 @@ class AccountsIT {
         assertEquals(MqttException.REASON_CODE_FAILED_AUTHENTICATION, revoked.getReasonCode());
     }
 
+    @Test
+    void nobodyTakesOverAnotherUsersSessionOrPublishesAWillIntoIm() throws Exception {
+        String bob = user();
+        String mallory = user();
+        Reef.post("/users", register(bob, "correct horse", "Bob"), null);
+        Reef.post("/users", register(mallory, "correct horse", "Mallory"), null);
+        MqttClient phone = mqtt(bob + "-phone", bob, login(bob, "correct horse"));
+
+        MqttException takeover = assertThrows(MqttException.class,
+                () -> mqtt(bob + "-phone", mallory, "correct horse"));
+        assertEquals(MqttException.REASON_CODE_NOT_AUTHORIZED, takeover.getReasonCode());
+        assertTrue(phone.isConnected(), "bob's device keeps its connection");
+
+        MqttClient forger = new MqttClient(Reef.mqttUri(), mallory + "-forger", new MemoryPersistence());
+        clients.add(forger);
+        MqttConnectOptions options = new MqttConnectOptions();
+        options.setUserName(mallory);
+        options.setPassword("correct horse".toCharArray());
+        options.setWill("im/inbox/" + bob, "{\"type\":\"message\"}".getBytes(StandardCharsets.UTF_8), 1, true);
+        MqttException will = assertThrows(MqttException.class, () -> forger.connect(options));
+        assertEquals(MqttException.REASON_CODE_NOT_AUTHORIZED, will.getReasonCode());
+    }
+
     private static JsonObject awaitPresence(BlockingQueue<String> presence, boolean online) throws Exception {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(15);
         while (System.nanoTime() < deadline) {

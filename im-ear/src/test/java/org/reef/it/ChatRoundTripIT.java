@@ -72,7 +72,7 @@ class ChatRoundTripIT {
         assertEquals(text, new String(delivered.getPayload(), StandardCharsets.UTF_8));
         assertEquals(1, delivered.getQos());
 
-        HttpResponse<String> response = Reef.get("/messages?topic=" + URLEncoder.encode(topic, StandardCharsets.UTF_8));
+        HttpResponse<String> response = Reef.get("/messages?topic=" + URLEncoder.encode(topic, StandardCharsets.UTF_8), token());
         assertEquals(200, response.statusCode(), response.body());
         JsonArray items = Reef.json(response.body()).getJsonArray("items");
         assertEquals(1, items.size(), response.body());
@@ -93,7 +93,7 @@ class ChatRoundTripIT {
             publisher.publish(topic, ("m" + i).getBytes(StandardCharsets.UTF_8), 1, false);
         }
         HttpResponse<String> response = Reef.get("/messages?limit=200&topic="
-                + URLEncoder.encode(topic, StandardCharsets.UTF_8));
+                + URLEncoder.encode(topic, StandardCharsets.UTF_8), token());
         JsonArray items = Reef.json(response.body()).getJsonArray("items");
         assertEquals(count, items.size());
         for (int i = 0; i < count; i++) {
@@ -115,7 +115,7 @@ class ChatRoundTripIT {
         MqttMessage delivered = received.poll(15, TimeUnit.SECONDS);
         assertNotNull(delivered);
         assertEquals("21.5", new String(delivered.getPayload(), StandardCharsets.UTF_8));
-        HttpResponse<String> response = Reef.get("/messages?topic=" + URLEncoder.encode(topic, StandardCharsets.UTF_8));
+        HttpResponse<String> response = Reef.get("/messages?topic=" + URLEncoder.encode(topic, StandardCharsets.UTF_8), token());
         assertTrue(Reef.json(response.body()).getJsonArray("items").isEmpty());
     }
 
@@ -145,7 +145,8 @@ class ChatRoundTripIT {
 
     @Test
     void anInvalidQueryIsAProblemDocument() throws Exception {
-        HttpResponse<String> response = Reef.get("/messages?limit=0");
+        assertEquals(401, Reef.get("/messages").statusCode(), "stored messages need a token");
+        HttpResponse<String> response = Reef.get("/messages?limit=0", token());
         assertEquals(400, response.statusCode(), response.body());
         assertEquals("application/problem+json",
                 response.headers().firstValue("Content-Type").orElse("").split(";")[0]);
@@ -153,6 +154,18 @@ class ChatRoundTripIT {
         assertEquals(400, problem.getInt("status"));
         assertFalse(problem.getString("type").isBlank());
         assertFalse(response.body().contains("Exception"), "no stack trace or exception class leaks");
+    }
+
+    private static String token;
+
+    /** A signed-in reader for the HTTP API (registered once per class). */
+    private static synchronized String token() throws Exception {
+        if (token == null) {
+            try (ImUsers users = new ImUsers()) {
+                token = users.token(users.register("reader"));
+            }
+        }
+        return token;
     }
 
     private MqttClient connect(String clientId) throws Exception {

@@ -62,12 +62,22 @@ public class AccountService {
     /** The enabled account whose password this is, if any. Takes as long for unknown names as for known ones. */
     public Optional<Account> authenticate(String username, char[] password) {
         Optional<Account> account = find(username);
-        String hash = account.map(Account::getPasswordHash).orElse(DUMMY_HASH);
+        String hash = account.map(Account::getPasswordHash).orElseGet(this::dummyHash);
         boolean matches = PasswordHasher.verify(password, hash);
         return account.filter(a -> matches && !a.isDisabled());
     }
 
-    private static final String DUMMY_HASH = PasswordHasher.hash("not a real password".toCharArray(), 100_000);
+    /** A hash with the configured cost, checked for unknown names so that they answer as slowly as known ones. */
+    private String dummyHash() {
+        String hash = dummyHash;
+        if (hash == null || !hash.startsWith("pbkdf2-sha256$" + settings.passwordIterations() + "$")) {
+            hash = PasswordHasher.hash("not a real password".toCharArray(), settings.passwordIterations());
+            dummyHash = hash;
+        }
+        return hash;
+    }
+
+    private static volatile String dummyHash;
 
     private static void validate(String username, char[] password, String displayName) {
         if (username == null || !USERNAME.matcher(username).matches()) {

@@ -64,14 +64,15 @@ public class MessagingService {
                     Events.bytes(Events.typing(conversation, sender, command.body())), 0);
             return new SendResult(null, false);
         }
-        List<Message> earlier = em.createNamedQuery(Message.BY_CLIENT_ID, Message.class)
-                .setParameter("sender", sender).setParameter("clientMsgId", command.clientMsgId()).getResultList();
-        if (!earlier.isEmpty()) {
-            Message message = earlier.get(0);
-            mqtt.publishAfterCommit(Events.INBOX + sender, Events.bytes(Events.ack(message)), 1);
-            return new SendResult(message, true);
+        SendResult retried = retried(sender, command.clientMsgId());
+        if (retried != null) {
+            return retried;
         }
         Conversation row = lockConversation(conversation, sender, recipient);
+        retried = retried(sender, command.clientMsgId()); // a concurrent retry may have stored it meanwhile
+        if (retried != null) {
+            return retried;
+        }
         Instant now = Instant.now();
         Message message = new Message(UUID.randomUUID().toString(), conversation, row.nextSeq(now), sender,
                 Conversations.USER_PREFIX + recipient, command.kind(), command.body(), command.clientMsgId(), now);
@@ -82,6 +83,18 @@ public class MessagingService {
         mqtt.publishAfterCommit(Events.INBOX + sender, Events.bytes(Events.ack(message)), 1);
         mqtt.afterCommit(() -> inboxes.forEach(pump::newEntries));
         return new SendResult(message, false);
+    }
+
+    /** The earlier send with this clientMsgId, acknowledged again, or null. */
+    private SendResult retried(String sender, String clientMsgId) {
+        List<Message> earlier = em.createNamedQuery(Message.BY_CLIENT_ID, Message.class)
+                .setParameter("sender", sender).setParameter("clientMsgId", clientMsgId).getResultList();
+        if (earlier.isEmpty()) {
+            return null;
+        }
+        Message message = earlier.get(0);
+        mqtt.publishAfterCommit(Events.INBOX + sender, Events.bytes(Events.ack(message)), 1);
+        return new SendResult(message, true);
     }
 
     private static String recipientOf(String sender, SendCommand command, String conversationId) {

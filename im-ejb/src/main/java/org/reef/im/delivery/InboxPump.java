@@ -52,53 +52,59 @@ public class InboxPump {
         final String username;
         long sent;
         int unacknowledged;
-        boolean active;
+        /** The connection the device is active on, or null while it is away. */
+        String connectionId;
 
         Cursor(String clientId, String username, long start) {
             this.clientId = clientId;
             this.username = username;
             this.sent = start;
         }
+
+        boolean active() {
+            return connectionId != null;
+        }
     }
 
     /**
-     * A device wants its inbox: after subscribing to it, or on resuming a persistent session.
+     * A device wants its inbox: after subscribing to it, or on resuming a persistent session. Calls for the same
+     * connection after the first change nothing, so the two may arrive in any order.
      *
-     * @param resumed whether the broker resumed the device's session (it redelivers what was in flight itself)
+     * @param resumed whether the broker resumed the device's session (it redelivers what was in flight itself, so
+     *                the device continues where it was)
      */
-    public void activate(String clientId, String username, boolean persistent, boolean resumed) {
-        Cursor known = cursors.get(clientId);
-        if (known != null && known.username.equals(username) && resumed) {
-            synchronized (known) {
-                known.active = true;
-            }
-            pump(known);
-            return;
-        }
-        if (known != null && known.username.equals(username)) {
-            synchronized (known) {
-                if (known.active) {
-                    return; // subscribed again on the same connection
+    public void activate(String clientId, String username, boolean persistent, boolean resumed,
+                         String connectionId) {
+        Cursor cursor = cursors.compute(clientId, (id, known) -> {
+            if (known != null && known.username.equals(username)) {
+                synchronized (known) {
+                    if (connectionId.equals(known.connectionId) || resumed) {
+                        known.connectionId = connectionId;
+                        return known;
+                    }
                 }
             }
-        }
-        Cursor cursor = new Cursor(clientId, username, inbox.open(clientId, username, persistent));
-        cursor.active = true;
-        cursors.put(clientId, cursor);
+            Cursor fresh = new Cursor(clientId, username, inbox.open(clientId, username, persistent));
+            fresh.connectionId = connectionId;
+            return fresh;
+        });
         devicesOfUser.computeIfAbsent(username, u -> ConcurrentHashMap.newKeySet()).add(clientId);
         pump(cursor);
     }
 
-    /** The device disconnected; a persistent one stays known (inactive) for its return. */
-    public void deactivate(String clientId, boolean persistent) {
-        Cursor cursor = persistent ? cursors.get(clientId) : cursors.remove(clientId);
+    /** A connection of the device ended; a persistent device stays known (inactive) for its return. */
+    public void deactivate(String clientId, boolean persistent, String connectionId) {
+        Cursor cursor = cursors.get(clientId);
         if (cursor == null) {
             return;
         }
         synchronized (cursor) {
-            cursor.active = false;
+            if (!connectionId.equals(cursor.connectionId)) {
+                return; // an older connection's late news: the device is active on a newer one
+            }
+            cursor.connectionId = null;
         }
-        if (!persistent) {
+        if (!persistent && cursors.remove(clientId, cursor)) {
             Set<String> devices = devicesOfUser.get(cursor.username);
             if (devices != null) {
                 devices.remove(clientId);
@@ -106,20 +112,32 @@ public class InboxPump {
         }
     }
 
-    /** The device acknowledged deliveries (their positions). */
-    public void acknowledged(String clientId, long[] positions) {
+    /**
+     * The device acknowledged deliveries (their positions), and the broker dropped others it could not keep (its
+     * queue for the device was full): those are sent again, from the acknowledged position on.
+     */
+    public void acknowledged(String clientId, long[] positions, long[] dropped) {
         long highest = 0;
         for (long position : positions) {
             highest = Math.max(highest, position);
         }
-        inbox.acknowledge(clientId, highest);
-        Cursor cursor = cursors.get(clientId);
-        if (cursor != null) {
-            synchronized (cursor) {
-                cursor.unacknowledged = Math.max(0, cursor.unacknowledged - positions.length);
-            }
-            pump(cursor);
+        if (highest > 0) {
+            inbox.acknowledge(clientId, highest);
         }
+        Cursor cursor = cursors.get(clientId);
+        if (cursor == null) {
+            return;
+        }
+        synchronized (cursor) {
+            cursor.unacknowledged = Math.max(0, cursor.unacknowledged - positions.length);
+            if (dropped.length > 0) {
+                LOG.log(Level.INFO, "Client {0}: {1} inbox deliveries dropped by the broker, resending",
+                        new Object[]{clientId, dropped.length});
+                cursor.sent = inbox.acknowledgedPosition(clientId);
+                cursor.unacknowledged = 0;
+            }
+        }
+        pump(cursor);
     }
 
     /** New entries in a user's inbox: feed the user's active devices. */
@@ -138,7 +156,7 @@ public class InboxPump {
 
     private void pump(Cursor cursor) {
         synchronized (cursor) {
-            while (cursor.active && cursor.unacknowledged < WINDOW) {
+            while (cursor.active() && cursor.unacknowledged < WINDOW) {
                 List<InboxService.Item> items = inbox.after(cursor.username, cursor.sent,
                         Math.min(BATCH, WINDOW - cursor.unacknowledged));
                 if (items.isEmpty()) {
@@ -149,7 +167,7 @@ public class InboxPump {
                         if (!cursor.clientId.equals(item.exceptClientId())) {
                             if (!connection.deliverTo(cursor.clientId, Events.INBOX + cursor.username, item.event(), 1,
                                     item.position())) {
-                                cursor.active = false; // no session any more
+                                cursor.connectionId = null; // no session any more
                                 return;
                             }
                             cursor.unacknowledged++;

@@ -73,6 +73,12 @@ public class InboxService {
         return items;
     }
 
+    /** How far a device has acknowledged (0 if it never did). */
+    public long acknowledgedPosition(String clientId) {
+        DeviceInbox device = em.find(DeviceInbox.class, clientId);
+        return device == null ? 0 : device.getAckedPosition();
+    }
+
     /** Records that a device acknowledged everything up to a position (forward only). */
     public void acknowledge(String clientId, long position) {
         DeviceInbox device = em.find(DeviceInbox.class, clientId, LockModeType.PESSIMISTIC_WRITE);

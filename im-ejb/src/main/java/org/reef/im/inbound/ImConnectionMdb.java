@@ -45,7 +45,8 @@ public class ImConnectionMdb implements MqttConnectionListener {
     public MqttAck authorizeSubscription(MqttSubscriptionRequest request) {
         MqttAck verdict = SubscriptionPolicy.decide(request.username(), request.topicFilter());
         if (verdict.accepted() && request.topicFilter().equals(Events.INBOX + request.username())) {
-            pump.activate(request.clientId(), request.username(), request.persistent(), false);
+            pump.activate(request.clientId(), request.username(), request.persistent(), request.resumed(),
+                    request.connectionId());
         }
         return verdict;
     }
@@ -55,7 +56,7 @@ public class ImConnectionMdb implements MqttConnectionListener {
         if (event.username() != null) {
             devices.connected(event.clientId(), event.connectionId());
             if (event.resumed() && event.persistent()) {
-                pump.activate(event.clientId(), event.username(), true, true);
+                pump.activate(event.clientId(), event.username(), true, true, event.connectionId());
             }
         }
     }
@@ -64,12 +65,12 @@ public class ImConnectionMdb implements MqttConnectionListener {
     public void disconnected(MqttConnectionEvent event) {
         if (event.username() != null) {
             devices.disconnected(event.clientId(), event.connectionId());
-            pump.deactivate(event.clientId(), event.persistent());
+            pump.deactivate(event.clientId(), event.persistent(), event.connectionId());
         }
     }
 
     @Override
     public void delivered(MqttDeliveryReport report) {
-        pump.acknowledged(report.clientId(), report.trackingIds());
+        pump.acknowledged(report.clientId(), report.trackingIds(), report.droppedIds());
     }
 }

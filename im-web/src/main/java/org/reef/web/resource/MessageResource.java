@@ -14,10 +14,12 @@ import jakarta.ws.rs.core.MediaType;
 import org.reef.im.chat.ChatService;
 import org.reef.web.dto.MessageView;
 import org.reef.web.dto.Page;
+import org.reef.web.security.Authenticated;
 
 /** {@code GET /api/v1/messages?topic=chat/x&limit=50}: the newest stored chat messages, newest first. */
 @Path("/messages")
 @RequestScoped
+@Authenticated
 public class MessageResource {
 
     @EJB

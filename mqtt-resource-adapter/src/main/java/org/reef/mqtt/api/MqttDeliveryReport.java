@@ -1,10 +1,13 @@
 package org.reef.mqtt.api;
 
 /**
- * Tracked deliveries a client acknowledged, for {@link MqttConnectionListener#delivered}.
+ * Tracked deliveries that were settled, for {@link MqttConnectionListener#delivered}.
  *
- * @param clientId    the client that acknowledged them
- * @param trackingIds their tracking ids, in the order the client acknowledged them
+ * @param clientId    the client
+ * @param trackingIds deliveries the client acknowledged (or that could never reach it, such as a message above its
+ *                    Maximum Packet Size, which MQTT 5 treats as delivered), in order
+ * @param droppedIds  deliveries the adapter dropped because the client's queue was full: the application may send
+ *                    them again
  */
-public record MqttDeliveryReport(String clientId, long[] trackingIds) {
+public record MqttDeliveryReport(String clientId, long[] trackingIds, long[] droppedIds) {
 }

@@ -106,6 +106,14 @@ final class ConnectHandler {
                         "invalid will topic: " + e.getMessage());
                 return;
             }
+            if (!broker.inflow().match(payload.willTopic()).isEmpty()
+                    || !broker.connectionEvents().guardsOf(payload.willTopic()).isEmpty()) {
+                // A will is published by the server without the application's checks: not into its namespaces.
+                refuse(ctx, level, MqttConnectReturnCode.CONNECTION_REFUSED_NOT_AUTHORIZED,
+                        MqttConnectReturnCode.CONNECTION_REFUSED_NOT_AUTHORIZED_5,
+                        "a will may not be published to " + payload.willTopic());
+                return;
+            }
             MqttProperties willProperties = v5 ? payload.willProperties() : MqttProperties.NO_PROPERTIES;
             Long delay = v5 ? Properties5.integer(willProperties, MqttPropertyType.WILL_DELAY_INTERVAL) : null;
             Long expiry = v5 ? Properties5.integer(willProperties, MqttPropertyType.PUBLICATION_EXPIRY_INTERVAL) : null;
@@ -171,25 +179,28 @@ final class ConnectHandler {
                 maximumPacketSize == null ? Long.MAX_VALUE : maximumPacketSize,
                 topicAliasMaximum == null ? 0 : topicAliasMaximum.intValue());
 
-        lifecycle.open(ctx, clientId, cleanStart, (session, present) -> {
+        lifecycle.open(ctx, clientId, username, cleanStart, (session, present) -> {
             if (!ctx.channel().isActive()) {
                 // The client left while its session was being prepared: treat it as a disconnect.
                 session.expiryIntervalSeconds(expiry);
-                session.attach(ctx.channel(), username, limits);
+                session.attach(ctx.channel(), limits);
                 connection.session = session;
                 lifecycle.closed(ctx.channel(), connection);
                 return;
             }
             connection.clientId = clientId;
+            connection.connectionId = ctx.channel().id().asLongText();
             connection.username = username;
             connection.session = session;
             connection.sessionResumed = present;
-            session.reporter((s, ids) -> broker.connectionEvents().delivered(new MqttDeliveryReport(s.clientId(), ids)));
+            connection.persistent = expiry > 0;
+            session.reporter((s, acked, dropped) -> broker.connectionEvents().delivered(
+                    new MqttDeliveryReport(s.clientId(), acked, dropped)));
             connection.will.set(will);
             connection.inflow = new ConnectionInflow(broker.workManager(), clientId);
             ctx.channel().attr(SessionLifecycle.CONNECTION).set(connection);
             session.expiryIntervalSeconds(expiry);
-            session.attach(ctx.channel(), username, limits);
+            session.attach(ctx.channel(), limits);
             broker.connected().incrementAndGet();
             broker.metrics().connectionAccepted();
             if (effectiveKeepAlive > 0) {
@@ -206,6 +217,11 @@ final class ConnectHandler {
                     new Object[]{clientId, connection.protocolLevel, effectiveKeepAlive, present});
             ctx.channel().config().setAutoRead(true);
             opened.run();
+        }, () -> {
+            broker.metrics().authenticationRefused();
+            refuse(ctx, connection.protocolLevel, MqttConnectReturnCode.CONNECTION_REFUSED_NOT_AUTHORIZED,
+                    MqttConnectReturnCode.CONNECTION_REFUSED_NOT_AUTHORIZED_5,
+                    "the client id belongs to another user's session");
         });
     }
 

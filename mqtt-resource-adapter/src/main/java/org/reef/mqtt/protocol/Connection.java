@@ -14,11 +14,17 @@ final class Connection {
 
     int protocolLevel;
     String clientId;
+    /** This network connection's id (as in the connection events). */
+    String connectionId;
     String username;
     Session session;
     ConnectionInflow inflow;
     /** Whether a CONNECT was received (a second one is a protocol violation, MQTT 3.1.1 [MQTT-3.1.0-2]). */
     boolean connectReceived;
+    /** Another connection took the session over: packets still read here are dropped. */
+    volatile boolean takenOver;
+    /** Whether the session outlives this connection, as negotiated at CONNECT. */
+    boolean persistent;
     /** Whether CONNECT resumed an existing session (CONNACK session present). */
     boolean sessionResumed;
     /** DISCONNECT received: no will unless MQTT 5 reason 0x04 asked for it. */

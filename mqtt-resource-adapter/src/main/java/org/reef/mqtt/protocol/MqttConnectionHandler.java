@@ -73,6 +73,9 @@ public final class MqttConnectionHandler extends ChannelInboundHandlerAdapter im
                 onDecoderFailure(ctx, message.decoderResult().cause());
                 return;
             }
+            if (connection.takenOver) {
+                return; // the session moved to a newer connection, which is closing this one
+            }
             if (!connection.connectReceived) {
                 onFirstPacket(ctx, message);
             } else if (message instanceof MqttConnectMessage) {
@@ -100,7 +103,7 @@ public final class MqttConnectionHandler extends ChannelInboundHandlerAdapter im
         connectHandler.connect(ctx, connection, connect, () -> {
             broker.connectionEvents().connected(new MqttConnectionEvent(connection.clientId, connection.username,
                     connection.protocolLevel, true, ctx.channel().id().asLongText(),
-                    connection.session.expiryIntervalSeconds() > 0, connection.sessionResumed));
+                    connection.persistent, connection.sessionResumed));
             replayHeld(ctx);
         });
     }
@@ -264,7 +267,7 @@ public final class MqttConnectionHandler extends ChannelInboundHandlerAdapter im
             lifecycle.closed(ctx.channel(), connection);
             broker.connectionEvents().disconnected(new MqttConnectionEvent(connection.clientId, connection.username,
                     connection.protocolLevel, connection.disconnectedNormally, ctx.channel().id().asLongText(),
-                    connection.session.expiryIntervalSeconds() > 0, false));
+                    connection.persistent, false));
         }
         super.channelInactive(ctx);
     }

@@ -56,6 +56,9 @@ final class PublishHandler {
         }
         Session session = connection.session;
         if (qos > 0) {
+            if (qos == 2 && session.isPendingQos2(packetId)) {
+                return; // a resend while the application still works on the first: its PUBREC answers both
+            }
             if (qos == 2 && session.awaitsRelease(packetId)) {
                 // MQTT 3.1.1 section 4.3.3: a re-sent QoS 2 PUBLISH is acknowledged again, not delivered again.
                 ctx.writeAndFlush(MqttReplies.pubRec(packetId, ReasonCodes.SUCCESS, null, connection.isV5()));
@@ -65,9 +68,6 @@ final class PublishHandler {
                 // MQTT 5.0 section 3.3.4: more unacknowledged QoS 1/2 publications than Receive Maximum
                 control.disconnect(ctx, connection, ReasonCodes.RECEIVE_MAXIMUM_EXCEEDED, "receive maximum exceeded");
                 return;
-            }
-            if (qos == 2) {
-                session.receiveQos2(packetId);
             }
             connection.inboundUnacknowledged++;
         }
@@ -79,6 +79,9 @@ final class PublishHandler {
 
         List<MqttActivation> activations = broker.inflow().match(topic);
         if (activations.isEmpty()) {
+            if (qos == 2) {
+                session.receiveQos2(packetId);
+            }
             if (message.retain()) {
                 broker.retained().retain(message);
             }
@@ -86,6 +89,9 @@ final class PublishHandler {
             acknowledge(ctx, connection, packetId, qos,
                     delivered == 0 ? ReasonCodes.NO_MATCHING_SUBSCRIBERS : ReasonCodes.SUCCESS, null);
             return;
+        }
+        if (qos == 2) {
+            session.pendingQos2(packetId);
         }
         MqttInboundMessage inbound = new MqttInboundMessage(connection.clientId, connection.username, topic,
                 message.payload(), qos, message.retain(), Instant.now());
@@ -151,6 +157,8 @@ final class PublishHandler {
             if (qos == 2) {
                 connection.session.execute(() -> connection.session.releaseQos2(packetId));
             }
+        } else if (qos == 2) {
+            connection.session.execute(() -> connection.session.receiveQos2(packetId));
         }
         acknowledge(ctx, connection, packetId, qos, ack.reasonCode(), ack.reasonString());
     }

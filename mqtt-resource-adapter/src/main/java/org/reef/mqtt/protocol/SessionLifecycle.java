@@ -37,15 +37,17 @@ final class SessionLifecycle {
     /**
      * Finds or creates the client's session and moves it to this connection's event loop, taking it away from an
      * older connection if there is one. Calls {@code ready} on this connection's event loop with the session and
-     * whether it was resumed (session present).
+     * whether it was resumed (session present), or {@code refused} if the client id's session belongs to another
+     * user (a user may not take over, or read, another user's session).
      */
-    void open(ChannelHandlerContext ctx, String clientId, boolean cleanStart, BiConsumer<Session, Boolean> ready) {
-        open(ctx, clientId, cleanStart, ready, 1);
+    void open(ChannelHandlerContext ctx, String clientId, String username, boolean cleanStart,
+              BiConsumer<Session, Boolean> ready, Runnable refused) {
+        open(ctx, clientId, username, cleanStart, ready, refused, 1);
     }
 
-    private void open(ChannelHandlerContext ctx, String clientId, boolean cleanStart,
-                      BiConsumer<Session, Boolean> ready, int attempt) {
-        Session created = new Session(clientId, ctx.channel().eventLoop(), broker.config().maxQueued());
+    private void open(ChannelHandlerContext ctx, String clientId, String username, boolean cleanStart,
+                      BiConsumer<Session, Boolean> ready, Runnable refused, int attempt) {
+        Session created = new Session(clientId, username, ctx.channel().eventLoop(), broker.config().maxQueued());
         Session existing = broker.sessions().putIfAbsent(created);
         if (existing == null) {
             ready.accept(created, false);
@@ -57,7 +59,11 @@ final class SessionLifecycle {
                     ctx.close();
                     return;
                 }
-                ctx.executor().execute(() -> open(ctx, clientId, cleanStart, ready, attempt + 1));
+                ctx.executor().execute(() -> open(ctx, clientId, username, cleanStart, ready, refused, attempt + 1));
+                return;
+            }
+            if (!java.util.Objects.equals(existing.username(), username)) {
+                ctx.executor().execute(refused);
                 return;
             }
             Channel old = existing.channel();
@@ -78,7 +84,10 @@ final class SessionLifecycle {
     private void takeOver(Session session, Channel old) {
         session.detach(old);
         Connection oldConnection = old.attr(CONNECTION).get();
+        // The old connection may still read until it is closed: it must not touch the session any more.
+        old.config().setAutoRead(false);
         if (oldConnection != null) {
+            oldConnection.takenOver = true;
             WillMessage will = oldConnection.will.getAndSet(null);
             if (will != null && will.delaySeconds() == 0) {
                 publishWill(will.message());

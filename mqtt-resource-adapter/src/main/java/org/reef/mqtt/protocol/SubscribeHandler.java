@@ -99,8 +99,8 @@ final class SubscribeHandler {
         List<MqttActivation> guards = broker.connectionEvents().guardsOf(request.topicFilter());
         CompletableFuture<MqttAck> verdict = CompletableFuture.completedFuture(MqttAck.ACCEPTED);
         MqttSubscriptionRequest question = new MqttSubscriptionRequest(connection.clientId, connection.username,
-                request.topicFilter(), request.qualityOfService().value(),
-                connection.session.expiryIntervalSeconds() > 0);
+                request.topicFilter(), request.qualityOfService().value(), connection.persistent,
+                connection.sessionResumed, connection.connectionId);
         for (MqttActivation guard : guards) {
             verdict = verdict.thenCompose(previous -> previous.accepted()
                     ? broker.connectionEvents().authorize(guard, question).toCompletableFuture()

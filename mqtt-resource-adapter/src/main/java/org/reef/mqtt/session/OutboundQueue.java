@@ -72,28 +72,31 @@ public final class OutboundQueue {
     /**
      * Queues a delivery behind those already waiting; applies the drop policy when the queue is full.
      *
-     * @return false if a message was dropped to respect the bound (this one or an older QoS 0 one)
+     * @return the delivery dropped to respect the bound (this one or an older QoS 0 one), or null
      */
-    public boolean enqueue(Delivery delivery) {
+    public Delivery enqueue(Delivery delivery) {
         if (queue.size() < maxQueued) {
             queue.add(delivery);
-            return true;
+            return null;
         }
         dropped++;
-        if (evictOldestQos0()) {
+        Delivery evicted = evictOldestQos0();
+        if (evicted != null) {
             queue.add(delivery);
+            return evicted;
         }
-        return false;
+        return delivery;
     }
 
-    private boolean evictOldestQos0() {
+    private Delivery evictOldestQos0() {
         for (Iterator<Delivery> it = queue.iterator(); it.hasNext(); ) {
-            if (it.next().qos() == 0) {
+            Delivery queued = it.next();
+            if (queued.qos() == 0) {
                 it.remove();
-                return true;
+                return queued;
             }
         }
-        return false;
+        return null;
     }
 
     /** The next queued delivery if the window has room for it (QoS 0 needs none), else null. */

@@ -38,9 +38,11 @@ public final class Session {
     private final OutboundQueue outbound;
     private final Map<String, Subscription> subscriptions = new LinkedHashMap<>();
     private final Set<Integer> awaitingRelease = new HashSet<>();
+    /** QoS 2 packet ids whose message the application has not taken yet (no PUBREC sent). */
+    private final Set<Integer> pendingQos2 = new HashSet<>();
     private final Map<String, Integer> topicAliases = new HashMap<>();
 
-    private String username;
+    private final String username;
     private Channel channel;
     private ConnectionLimits limits;
     private long expiryIntervalSeconds;
@@ -51,12 +53,18 @@ public final class Session {
     private DeliveryReporter reporter;
     private long[] acknowledged = new long[16];
     private int acknowledgedCount;
+    private long[] droppedTracked = new long[0];
     private boolean reportScheduled;
     /** Whether a connection is attached, readable from any thread (shared subscriptions prefer online members). */
     private volatile boolean online;
 
-    public Session(String clientId, EventExecutor owner, int maxQueued) {
+    /**
+     * @param username the authenticated user the session belongs to, or null for an anonymous client; another user
+     *                 may not take the session over
+     */
+    public Session(String clientId, String username, EventExecutor owner, int maxQueued) {
         this.clientId = Objects.requireNonNull(clientId, "clientId");
+        this.username = username;
         this.owner = Objects.requireNonNull(owner, "owner");
         this.outbound = new OutboundQueue(maxQueued);
     }
@@ -70,10 +78,14 @@ public final class Session {
         this.reporter = newReporter;
     }
 
-    /** Where a session reports acknowledged tracked deliveries. */
+    /** Where a session reports settled tracked deliveries. */
     @FunctionalInterface
     public interface DeliveryReporter {
-        void acknowledged(Session session, long[] trackingIds);
+        /**
+         * @param acknowledged tracking ids the client acknowledged (or that can never reach it)
+         * @param dropped      tracking ids dropped because the session's queue was full
+         */
+        void settled(Session session, long[] acknowledged, long[] dropped);
     }
 
     /** Runs a task on the session's owner executor; safe from any thread. */
@@ -103,11 +115,13 @@ public final class Session {
 
     // ---- connection (owner only) ----
 
-    /** Attaches a connection; topic aliases start afresh with every connection (MQTT 5.0 section 3.3.2.3.4). */
-    public void attach(Channel newChannel, String newUsername, ConnectionLimits newLimits) {
+    /**
+     * Attaches a connection of the session's user; topic aliases start afresh with every connection (MQTT 5.0
+     * section 3.3.2.3.4).
+     */
+    public void attach(Channel newChannel, ConnectionLimits newLimits) {
         channel = newChannel;
         online = true;
-        username = newUsername;
         limits = newLimits;
         topicAliases.clear();
         cancelTimers();
@@ -156,6 +170,7 @@ public final class Session {
         expiryTimer(null);
         outbound.clear();
         awaitingRelease.clear();
+        pendingQos2.clear();
     }
 
     /** Discards all state for a clean start (MQTT 3.1.1 section 3.1.2.4). Owner only. */
@@ -163,6 +178,7 @@ public final class Session {
         subscriptions.clear();
         outbound.clear();
         awaitingRelease.clear();
+        pendingQos2.clear();
     }
 
     public long expiryIntervalSeconds() {
@@ -227,6 +243,18 @@ public final class Session {
         return awaitingRelease.contains(packetId);
     }
 
+    /**
+     * A QoS 2 PUBLISH handed to the application: until it took the message (then {@link #receiveQos2}) or refused
+     * it ({@link #releaseQos2}), a resend of the same packet id is not answered (its PUBREC comes with the first).
+     */
+    public void pendingQos2(int packetId) {
+        pendingQos2.add(packetId);
+    }
+
+    public boolean isPendingQos2(int packetId) {
+        return pendingQos2.contains(packetId);
+    }
+
     /** PUBREL: forgets the packet id; returns whether it was known. */
     public boolean releaseQos2(int packetId) {
         return awaitingRelease.remove(packetId);
@@ -247,7 +275,7 @@ public final class Session {
             if (channel == null && delivery.qos() == 0) {
                 return; // QoS 0 is not kept for an offline client
             }
-            outbound.enqueue(delivery);
+            tracked(outbound.enqueue(delivery), true);
             pump();
         });
     }
@@ -269,12 +297,14 @@ public final class Session {
                 continue;
             }
             if (next.qos() == 0) {
-                wrote |= write(next, 0, false, now);
-                tracked(next);
+                if (write(next, 0, false, now)) {
+                    wrote = true;
+                    tracked(next);
+                }
             } else {
                 int packetId = outbound.assign(next);
                 if (packetId < 0) {
-                    outbound.enqueue(next);
+                    tracked(outbound.enqueue(next), true);
                     break;
                 }
                 wrote |= write(next, packetId, false, now);
@@ -333,13 +363,22 @@ public final class Session {
      * application that records acknowledgements does one write per batch, not per message.
      */
     private void tracked(Delivery delivery) {
+        tracked(delivery, false);
+    }
+
+    private void tracked(Delivery delivery, boolean droppedByQueue) {
         if (delivery == null || delivery.trackingId() == Delivery.UNTRACKED || reporter == null) {
             return;
         }
-        if (acknowledgedCount == acknowledged.length) {
-            acknowledged = java.util.Arrays.copyOf(acknowledged, acknowledgedCount * 2);
+        if (droppedByQueue) {
+            droppedTracked = java.util.Arrays.copyOf(droppedTracked, droppedTracked.length + 1);
+            droppedTracked[droppedTracked.length - 1] = delivery.trackingId();
+        } else {
+            if (acknowledgedCount == acknowledged.length) {
+                acknowledged = java.util.Arrays.copyOf(acknowledged, acknowledgedCount * 2);
+            }
+            acknowledged[acknowledgedCount++] = delivery.trackingId();
         }
-        acknowledged[acknowledgedCount++] = delivery.trackingId();
         if (!reportScheduled) {
             reportScheduled = true;
             owner.schedule(this::report, REPORT_DELAY_MILLIS, java.util.concurrent.TimeUnit.MILLISECONDS);
@@ -349,12 +388,14 @@ public final class Session {
     private void report() {
         execute(() -> {
             reportScheduled = false;
-            if (acknowledgedCount == 0 || reporter == null) {
+            if ((acknowledgedCount == 0 && droppedTracked.length == 0) || reporter == null) {
                 return;
             }
             long[] batch = java.util.Arrays.copyOf(acknowledged, acknowledgedCount);
+            long[] dropped = droppedTracked;
             acknowledgedCount = 0;
-            reporter.acknowledged(this, batch);
+            droppedTracked = new long[0];
+            reporter.settled(this, batch, dropped);
         });
     }
 
@@ -415,6 +456,7 @@ public final class Session {
             if (packetId > 0) {
                 outbound.abandon(packetId);
             }
+            tracked(delivery);
             return false;
         }
         if (newAlias) {
