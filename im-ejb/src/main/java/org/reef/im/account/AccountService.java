@@ -2,6 +2,8 @@ package org.reef.im.account;
 
 import jakarta.ejb.EJB;
 import jakarta.ejb.Stateless;
+import jakarta.ejb.TransactionAttribute;
+import jakarta.ejb.TransactionAttributeType;
 import jakarta.persistence.EntityManager;
 import jakarta.persistence.PersistenceContext;
 import org.reef.im.config.ImSettings;
@@ -59,7 +61,11 @@ public class AccountService {
         return Optional.ofNullable(em.find(Account.class, username));
     }
 
-    /** The enabled account whose password this is, if any. Takes as long for unknown names as for known ones. */
+    /**
+     * The enabled account whose password this is, if any. Takes as long for unknown names as for known ones. Runs
+     * outside any transaction, so that the deliberately slow hashing holds no database connection.
+     */
+    @TransactionAttribute(TransactionAttributeType.NOT_SUPPORTED)
     public Optional<Account> authenticate(String username, char[] password) {
         Optional<Account> account = find(username);
         String hash = account.map(Account::getPasswordHash).orElseGet(this::dummyHash);

@@ -14,6 +14,7 @@ import org.reef.mqtt.broker.BrokerConfig;
 import org.reef.mqtt.broker.MqttBroker;
 import org.reef.mqtt.inflow.MqttActivation;
 import org.reef.mqtt.inflow.MqttActivationSpec;
+import org.reef.mqtt.inflow.WorkDispatcher;
 import org.reef.mqtt.transport.Listener;
 import org.reef.mqtt.transport.ListenerConfig;
 import org.reef.mqtt.transport.MqttServer;
@@ -124,6 +125,10 @@ public class MqttResourceAdapter implements ResourceAdapter {
             + "lifetime of MQTT 3.1.1 persistent sessions (4294967295: never expire)")
     private Long maxSessionExpiry = 0xFFFF_FFFFL;
 
+    /** Work waiting for the container's WorkManager; beyond it new deliveries are refused as back-pressure. */
+    private static final int WORK_QUEUE_CAPACITY = 10_000;
+
+    private transient WorkDispatcher dispatcher;
     private transient MqttBroker broker;
     private transient MqttServer server;
 
@@ -141,16 +146,20 @@ public class MqttResourceAdapter implements ResourceAdapter {
         } catch (IllegalArgumentException | NullPointerException e) {
             throw new ResourceAdapterInternalException("invalid MQTT adapter configuration: " + e.getMessage(), e);
         }
-        MqttBroker newBroker = new MqttBroker(config, context.getWorkManager());
+        WorkDispatcher newDispatcher = new WorkDispatcher(context.getWorkManager(), WORK_QUEUE_CAPACITY);
+        MqttBroker newBroker = new MqttBroker(config, newDispatcher);
         MqttServer newServer = new MqttServer(newBroker, listeners);
         try {
             newServer.start();
         } catch (InterruptedException e) {
+            newDispatcher.stop();
             Thread.currentThread().interrupt();
             throw new ResourceAdapterInternalException("interrupted while starting the MQTT listeners", e);
         } catch (RuntimeException e) {
+            newDispatcher.stop();
             throw new ResourceAdapterInternalException("cannot start the MQTT listeners: " + e.getMessage(), e);
         }
+        dispatcher = newDispatcher;
         broker = newBroker;
         server = newServer;
         LOG.log(Level.INFO, "Reef MQTT adapter started: TCP {0}, TLS {1}, WebSocket {2}, secure WebSocket {3} "
@@ -164,6 +173,10 @@ public class MqttResourceAdapter implements ResourceAdapter {
         if (server != null) {
             server.stop();
             server = null;
+        }
+        if (dispatcher != null) {
+            dispatcher.stop();
+            dispatcher = null;
         }
         broker = null;
         LOG.info("Reef MQTT adapter stopped");

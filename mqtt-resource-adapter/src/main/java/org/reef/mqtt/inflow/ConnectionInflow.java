@@ -101,8 +101,13 @@ public final class ConnectionInflow {
         try {
             workManager.scheduleWork(new DrainWork());
         } catch (WorkException | RuntimeException e) {
+            InflowDelivery parked = queue.peek();
             scheduled.set(false);
             failAll(e);
+            if (parked != null) {
+                // This connection will not use the slot it was woken for: hand the wake-up on.
+                parked.activations().forEach(MqttActivation::wakeNext);
+            }
         }
     }
 

@@ -67,6 +67,11 @@ public final class MqttActivation {
     /** Returns a slot and wakes one waiting connection. */
     void release() {
         permits.release();
+        wakeNext();
+    }
+
+    /** Wakes one waiting connection, if any (also when a woken one could not use its slot). */
+    void wakeNext() {
         Runnable next = waiting.poll();
         if (next != null) {
             next.run();
