@@ -82,6 +82,8 @@ class DirectChatIT {
         String stranger = users.register("eve");
         assertEquals(404, Reef.get("/conversations/" + enc(conversation) + "/messages", users.token(stranger))
                 .statusCode(), "members only");
+        assertEquals(400, Reef.get("/conversations/" + enc(conversation) + "/messages?before=x", bobToken)
+                .statusCode(), "a malformed number is a bad request");
     }
 
     @Test

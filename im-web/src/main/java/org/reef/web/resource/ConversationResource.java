@@ -52,9 +52,9 @@ public class ConversationResource {
     private SecurityContext security;
 
     @GET
-    public JsonObject list(@QueryParam("limit") @DefaultValue("50") int limit, @QueryParam("cursor") String cursor) {
+    public JsonObject list(@QueryParam("limit") @DefaultValue("50") String limit, @QueryParam("cursor") String cursor) {
         ConversationService.Page<ConversationService.Summary> page =
-                conversations.list(user(), limit, cursor);
+                conversations.list(user(), (int) number("limit", limit), cursor);
         JsonArrayBuilder items = Json.createArrayBuilder();
         for (ConversationService.Summary summary : page.items()) {
             items.add(Json.createObjectBuilder()
@@ -69,9 +69,11 @@ public class ConversationResource {
 
     @GET
     @Path("/{id}/messages")
-    public JsonObject messages(@PathParam("id") String id, @QueryParam("before") Long before,
-                               @QueryParam("after") Long after, @QueryParam("limit") @DefaultValue("50") int limit) {
-        ConversationService.Page<Message> page = conversations.messages(user(), id, before, after, limit);
+    public JsonObject messages(@PathParam("id") String id, @QueryParam("before") String before,
+                               @QueryParam("after") String after, @QueryParam("limit") @DefaultValue("50") String limit) {
+        ConversationService.Page<Message> page = conversations.messages(user(), id,
+                before == null ? null : number("before", before), after == null ? null : number("after", after),
+                (int) number("limit", limit));
         JsonArrayBuilder items = Json.createArrayBuilder();
         page.items().forEach(message -> items.add(Events.message(message)));
         return page(items, page.next());
@@ -104,6 +106,19 @@ public class ConversationResource {
         }
         conversations.markRead(user(), id, seq.longValue());
         return Response.noContent().build();
+    }
+
+    /** A numeric query parameter; anything else is a 400 (JAX-RS would answer 404 for a failed conversion). */
+    private static long number(String name, String value) {
+        try {
+            long parsed = Long.parseLong(value.strip());
+            if (parsed < 0 || parsed > Integer.MAX_VALUE && name.equals("limit")) {
+                throw new NumberFormatException();
+            }
+            return parsed;
+        } catch (NumberFormatException e) {
+            throw new ImException(ImError.INVALID, name + " must be a non-negative number");
+        }
     }
 
     private String user() {
