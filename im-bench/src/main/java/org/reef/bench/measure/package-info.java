@@ -1,0 +1,2 @@
+/** Bookkeeping with no I/O: sequence tracking per stream, publication logs, latency histograms, pacing math. */
+package org.reef.bench.measure;

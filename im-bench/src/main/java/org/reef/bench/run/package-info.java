@@ -1,0 +1,2 @@
+/** What keeps every run bounded: deadlines for every wait, a watchdog for the whole, failures named in words. */
+package org.reef.bench.run;
