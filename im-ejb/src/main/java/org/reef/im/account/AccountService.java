@@ -6,6 +6,7 @@ import jakarta.ejb.TransactionAttribute;
 import jakarta.ejb.TransactionAttributeType;
 import jakarta.persistence.EntityManager;
 import jakarta.persistence.PersistenceContext;
+import jakarta.persistence.PersistenceException;
 import org.reef.im.config.ImSettings;
 import org.reef.im.domain.Account;
 import org.reef.im.error.ImError;
@@ -38,8 +39,12 @@ public class AccountService {
         }
         Account account = new Account(username, PasswordHasher.hash(password, settings.passwordIterations()),
                 displayName.strip(), Account.Role.USER, Instant.now());
-        em.persist(account);
-        em.flush(); // a concurrent registration of the same name fails here, inside this transaction
+        try {
+            em.persist(account);
+            em.flush(); // a concurrent registration of the same name fails here, inside this transaction
+        } catch (PersistenceException e) {
+            throw new ImException(ImError.USERNAME_TAKEN, "the user name " + username + " is taken");
+        }
         return account;
     }
 
