@@ -132,6 +132,28 @@ class MqttConnectionHandlerTest {
     }
 
     @Test
+    void aQos2ResendWhileTheFirstIsStillWithTheApplicationIsAnsweredOnceAndDeliveredOnce() {
+        FakeEndpointFactory endpoint = new FakeEndpointFactory(m -> MqttAck.ACCEPTED);
+        activate(endpoint, "chat/#");
+        EmbeddedMqttConnection publisher = connect("pub", MqttVersion.MQTT_5);
+
+        publisher.send(publish("chat/room", "once", 2, 7));
+        publisher.send(MqttMessageBuilders.publish().topicName("chat/room").qos(MqttQoS.EXACTLY_ONCE).messageId(7)
+                .retained(false).payload(Unpooled.copiedBuffer("once", StandardCharsets.UTF_8)).build());
+        assertTrue(publisher.received().isEmpty(), "no PUBREC before the application took the message");
+
+        workManager.runHeld();
+        List<MqttMessage> replies = publisher.received();
+        assertEquals(1, replies.size(), "one PUBREC for the message and its resend: " + replies);
+        assertEquals(MqttMessageType.PUBREC, replies.get(0).fixedHeader().messageType());
+        assertEquals(1, endpoint.received().size(), "delivered to the application once");
+
+        publisher.send(new MqttMessage(new io.netty.handler.codec.mqtt.MqttFixedHeader(MqttMessageType.PUBREL, false,
+                MqttQoS.AT_LEAST_ONCE, false, 0), io.netty.handler.codec.mqtt.MqttMessageIdVariableHeader.from(7)));
+        assertEquals(MqttMessageType.PUBCOMP, publisher.receivedOne().fixedHeader().messageType());
+    }
+
+    @Test
     void aFailedDeliveryIsNotAcknowledgedToAnMqtt311Client() {
         activate(new FakeEndpointFactory(m -> {
             throw new IllegalStateException("database down");
