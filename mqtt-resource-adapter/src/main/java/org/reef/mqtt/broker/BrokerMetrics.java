@@ -13,6 +13,7 @@ public final class BrokerMetrics {
     private final LongAdder authenticationsRefused = new LongAdder();
     private final LongAdder refusedPublishes = new LongAdder();
     private final LongAdder refusedSubscriptions = new LongAdder();
+    private final LongAdder queueDrops = new LongAdder();
 
     public void connectionAccepted() {
         connections.increment();
@@ -40,6 +41,15 @@ public final class BrokerMetrics {
 
     public void publishRefused() {
         refusedPublishes.increment();
+    }
+
+    /** A session's full queue dropped a message (the documented drop policy). */
+    public void queueDropped() {
+        queueDrops.increment();
+    }
+
+    public long queueDropCount() {
+        return queueDrops.sum();
     }
 
     public void subscriptionRefused() {

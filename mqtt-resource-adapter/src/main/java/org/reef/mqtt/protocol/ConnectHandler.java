@@ -194,6 +194,7 @@ final class ConnectHandler {
             connection.session = session;
             connection.sessionResumed = present;
             connection.persistent = expiry > 0;
+            session.dropListener(broker.metrics()::queueDropped);
             session.reporter((s, acked, dropped) -> broker.connectionEvents().delivered(
                     new MqttDeliveryReport(s.clientId(), acked, dropped)));
             connection.will.set(will);

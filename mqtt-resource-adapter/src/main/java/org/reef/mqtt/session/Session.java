@@ -18,6 +18,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
+import java.util.logging.Level;
+import java.util.logging.Logger;
 
 /**
  * The server side of one client identifier: its subscriptions, the messages on their way to it, the QoS 2 packets it
@@ -29,6 +31,8 @@ import java.util.Set;
  * when a client reconnects, from a task running on the old owner, so every task sees the state its predecessors left.
  */
 public final class Session {
+
+    private static final Logger LOG = Logger.getLogger(Session.class.getName());
 
     /** How long acknowledgements of tracked deliveries gather before they are reported. */
     private static final long REPORT_DELAY_MILLIS = 20;
@@ -54,6 +58,7 @@ public final class Session {
     private long[] acknowledged = new long[16];
     private int acknowledgedCount;
     private long[] droppedTracked = new long[0];
+    private Runnable dropListener = () -> { };
     private boolean reportScheduled;
     /** Whether a connection is attached, readable from any thread (shared subscriptions prefer online members). */
     private volatile boolean online;
@@ -71,6 +76,11 @@ public final class Session {
 
     public String clientId() {
         return clientId;
+    }
+
+    /** Told of every message the session's full queue drops (the broker counts them). Owner only. */
+    public void dropListener(Runnable listener) {
+        this.dropListener = listener;
     }
 
     /** Receives the tracking ids of acknowledged tracked deliveries, in batches. Owner only. */
@@ -275,9 +285,21 @@ public final class Session {
             if (channel == null && delivery.qos() == 0) {
                 return; // QoS 0 is not kept for an offline client
             }
-            tracked(outbound.enqueue(delivery), true);
+            Delivery dropped = outbound.enqueue(delivery);
+            if (dropped != null) {
+                dropped(dropped);
+            }
             pump();
         });
+    }
+
+    private void dropped(Delivery delivery) {
+        if (outbound.dropped() == 1) {
+            LOG.log(Level.INFO, "Client {0}: its queue of {1} messages is full; dropping (QoS 0 first, then new ones)",
+                    new Object[]{clientId, outbound.queuedCount()});
+        }
+        dropListener.run();
+        tracked(delivery, true);
     }
 
     /**
@@ -304,7 +326,10 @@ public final class Session {
             } else {
                 int packetId = outbound.assign(next);
                 if (packetId < 0) {
-                    tracked(outbound.enqueue(next), true);
+                    Delivery dropped = outbound.enqueue(next);
+                    if (dropped != null) {
+                        dropped(dropped);
+                    }
                     break;
                 }
                 wrote |= write(next, packetId, false, now);

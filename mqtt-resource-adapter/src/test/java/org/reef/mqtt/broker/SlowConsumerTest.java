@@ -172,6 +172,8 @@ class SlowConsumerTest {
             Hive5.onSession(stalled, () -> droppedAfter.set(stalled.droppedCount()));
             assertEquals(messages, slowGot + droppedAfter.get(),
                     "received " + slowGot + " + dropped " + droppedAfter.get() + " = all; " + state);
+            assertEquals(droppedAfter.get(), broker.broker().metrics().queueDropCount(),
+                    "the broker counts the drops too");
         }
     }
 
