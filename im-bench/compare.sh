@@ -1,0 +1,423 @@
+#!/usr/bin/env bash
+# Reef versus Mosquitto on the plain-MQTT im-bench scenarios; writes docs/benchmarks.md and
+# docs/benchmarks-latency.svg. Run `im-bench/compare.sh --help` for the settings.
+set -euo pipefail
+
+SCRIPT_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+ROOT=$(cd "$SCRIPT_DIR/.." && pwd)
+HELPERS="$SCRIPT_DIR/compare"
+
+usage() {
+    cat <<'EOF'
+usage: im-bench/compare.sh [--help]
+
+Starts Reef (`mvn -Prun`, in its own process group, on free loopback ports, a fresh embedded
+database) and Mosquitto (Debian package `mosquitto`, installed with apt-get when missing, on
+another free loopback port with a generated config, persistence on), runs the plain-MQTT im-bench
+scenarios against both in alternation (Reef, Mosquitto, Reef, Mosquitto, ...), and writes
+docs/benchmarks.md and docs/benchmarks-latency.svg. Raw results, per-run output and server logs go
+to im-bench/target/compare-<timestamp>/. Both servers are stopped at the end, on error and on Ctrl-C.
+Works from any directory. Keep other load off the machine while it runs.
+
+Order: `connections` first, each round on a freshly started server (Reef started, measured,
+stopped; then Mosquitto likewise); then both servers are started fresh once and every other
+scenario runs COMPARE_ROUNDS rounds, alternating servers within each scenario.
+
+Settings (environment variables, defaults in brackets):
+  COMPARE_ROUNDS           rounds per scenario and server, at least 3 for a real comparison [3]
+  COMPARE_WARMUP           seconds of publishing before each flow measurement [2]
+  COMPARE_DURATION         seconds measured in each pairs/fanout run [10]
+  COMPARE_DRAIN            longest wait for messages in flight after a measurement [5]
+  COMPARE_SETTLE           pause between runs, seconds [3]
+  COMPARE_PAIRS            sender/receiver pairs [100]
+  COMPARE_SIZE             payload bytes [64]
+  COMPARE_FIXED_RATE       total msg/s of the fixed-rate QoS 1 latency run [4000]
+  COMPARE_FANOUT_SUBS      fanout subscribers (one publisher) [200]
+  COMPARE_OFFLINE_MSGS     QoS 1 messages queued for the offline session [10000]
+  COMPARE_CONN_CLIENTS     idle connections [15000]
+  COMPARE_CONN_RATE        connections opened per second [3000]
+  COMPARE_CONN_HOLD        seconds the connections are held [10]
+  COMPARE_MAX_QUEUED       per-session queue bound of both servers [20000]
+                           (Reef REEF_MQTT_MAX_QUEUED, Mosquitto max_queued_messages)
+  COMPARE_START_TIMEOUT    bound on a server start, seconds [300]
+  COMPARE_SCENARIOS        subset to run, space separated, of:
+                           connections pairs-q0 pairs-q1 pairs-q1-fixed fanout-q0 offline [all]
+  COMPARE_DOC              the Markdown document to write [docs/benchmarks.md]
+  COMPARE_SVG              the latency plot to write [docs/benchmarks-latency.svg]
+
+Exit status: 0 when the document was written (missed targets and failed runs are in it),
+1 when a server failed to start or something else went wrong.
+EOF
+}
+
+if [[ $# -gt 0 ]]; then
+    case "$1" in
+        -h|--help) usage; exit 0 ;;
+        *) echo "compare.sh: unknown argument '$1' (try --help)" >&2; exit 2 ;;
+    esac
+fi
+
+ROUNDS=${COMPARE_ROUNDS:-3}
+WARMUP=${COMPARE_WARMUP:-2}
+DURATION=${COMPARE_DURATION:-10}
+DRAIN=${COMPARE_DRAIN:-5}
+SETTLE=${COMPARE_SETTLE:-3}
+PAIRS=${COMPARE_PAIRS:-100}
+SIZE=${COMPARE_SIZE:-64}
+FIXED_RATE=${COMPARE_FIXED_RATE:-4000}
+FANOUT_SUBS=${COMPARE_FANOUT_SUBS:-200}
+OFFLINE_MSGS=${COMPARE_OFFLINE_MSGS:-10000}
+CONN_CLIENTS=${COMPARE_CONN_CLIENTS:-15000}
+CONN_RATE=${COMPARE_CONN_RATE:-3000}
+CONN_HOLD=${COMPARE_CONN_HOLD:-10}
+MAX_QUEUED=${COMPARE_MAX_QUEUED:-20000}
+START_TIMEOUT=${COMPARE_START_TIMEOUT:-300}
+STOP_TIMEOUT=90
+ALL_SCENARIOS="connections pairs-q0 pairs-q1 pairs-q1-fixed fanout-q0 offline"
+SCENARIOS=${COMPARE_SCENARIOS:-$ALL_SCENARIOS}
+DOC=${COMPARE_DOC:-$ROOT/docs/benchmarks.md}
+SVG=${COMPARE_SVG:-$ROOT/docs/benchmarks-latency.svg}
+
+for n in ROUNDS WARMUP DURATION DRAIN SETTLE PAIRS SIZE FIXED_RATE FANOUT_SUBS OFFLINE_MSGS \
+         CONN_CLIENTS CONN_RATE CONN_HOLD MAX_QUEUED START_TIMEOUT; do
+    if ! [[ ${!n} =~ ^[0-9]+$ ]]; then
+        echo "compare.sh: COMPARE_$n must be a whole number, not '${!n}'" >&2
+        exit 2
+    fi
+done
+for s in $SCENARIOS; do
+    [[ " $ALL_SCENARIOS " == *" $s "* ]] || { echo "compare.sh: unknown scenario '$s' in COMPARE_SCENARIOS" >&2; exit 2; }
+done
+(( ROUNDS >= 1 )) || { echo "compare.sh: COMPARE_ROUNDS must be at least 1" >&2; exit 2; }
+(( ROUNDS >= 3 )) || echo "compare.sh: warning: COMPARE_ROUNDS=$ROUNDS; the comparison asks for at least 3" >&2
+
+log() { printf '%s compare: %s\n' "$(date +%H:%M:%S)" "$*" >&2; }
+die() { log "ERROR: $*"; exit 1; }
+wants() { [[ " $SCENARIOS " == *" $1 "* ]]; }
+
+command -v python3 >/dev/null || die "python3 is needed"
+command -v java >/dev/null || die "java is needed"
+command -v mvn >/dev/null || die "mvn is needed"
+command -v timeout >/dev/null || die "timeout (coreutils) is needed"
+command -v setsid >/dev/null || die "setsid (util-linux) is needed"
+
+START_EPOCH=$(date +%s)
+STAMP=$(date -u +%Y%m%dT%H%M%SZ)
+OUT="$ROOT/im-bench/target/compare-$STAMP"
+mkdir -p "$OUT/runs" "$OUT/logs"
+RESULTS="$OUT/results.jsonl"
+: >"$RESULTS"
+WORK=$(mktemp -d "${TMPDIR:-/tmp}/reef-compare.XXXXXX")
+log "results, run output and server logs: $OUT"
+
+REEF_PID=""; REEF_PGID=""; REEF_JVM_PID=""; REEF_PG_PID=""
+MOSQ_PID=""
+
+# --- cleanup -------------------------------------------------------------------------------------
+
+stop_reef() {
+    [[ -n "$REEF_PGID" ]] || return 0
+    log "stopping Reef (SIGTERM to process group $REEF_PGID)"
+    kill -TERM -- "-$REEF_PGID" 2>/dev/null || true
+    local i
+    for ((i = 0; i < STOP_TIMEOUT; i++)); do
+        kill -0 -- "-$REEF_PGID" 2>/dev/null || break
+        sleep 1
+    done
+    if kill -0 -- "-$REEF_PGID" 2>/dev/null; then
+        log "Reef did not stop within ${STOP_TIMEOUT}s; SIGKILL to process group $REEF_PGID"
+        kill -KILL -- "-$REEF_PGID" 2>/dev/null || true
+    fi
+    wait "$REEF_PID" 2>/dev/null || true
+    # The embedded PostgreSQL runs in a session of its own; the launcher stops it. Make sure.
+    if [[ -n "$REEF_PG_PID" ]] && kill -0 "$REEF_PG_PID" 2>/dev/null; then
+        log "embedded PostgreSQL $REEF_PG_PID still running; stopping it"
+        kill -TERM "$REEF_PG_PID" 2>/dev/null || true
+        for ((i = 0; i < 30; i++)); do kill -0 "$REEF_PG_PID" 2>/dev/null || break; sleep 1; done
+        kill -KILL "$REEF_PG_PID" 2>/dev/null || true
+    fi
+    REEF_PID=""; REEF_PGID=""; REEF_JVM_PID=""; REEF_PG_PID=""
+}
+
+stop_mosquitto() {
+    [[ -n "$MOSQ_PID" ]] || return 0
+    log "stopping Mosquitto ($MOSQ_PID)"
+    kill -TERM "$MOSQ_PID" 2>/dev/null || true
+    local i
+    for ((i = 0; i < 30; i++)); do
+        kill -0 "$MOSQ_PID" 2>/dev/null || break
+        sleep 1
+    done
+    kill -KILL "$MOSQ_PID" 2>/dev/null || true
+    wait "$MOSQ_PID" 2>/dev/null || true
+    MOSQ_PID=""
+}
+
+cleanup() {
+    local status=$?
+    trap - EXIT INT TERM
+    stop_reef || true
+    stop_mosquitto || true
+    rm -rf "$WORK" || true
+    if (( status != 0 )); then
+        log "failed (exit $status); logs in $OUT"
+    fi
+    exit "$status"
+}
+trap cleanup EXIT
+trap 'log "interrupted"; exit 130' INT
+trap 'log "terminated"; exit 143' TERM
+
+# --- prerequisites ---------------------------------------------------------------------------------
+
+MOSQUITTO=$(command -v mosquitto || true)
+[[ -z "$MOSQUITTO" && -x /usr/sbin/mosquitto ]] && MOSQUITTO=/usr/sbin/mosquitto
+if [[ -z "$MOSQUITTO" ]]; then
+    log "installing Debian's mosquitto package"
+    SUDO=""
+    (( EUID == 0 )) || SUDO=sudo
+    $SUDO apt-get update -q >"$OUT/logs/apt.log" 2>&1 || true
+    DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -q mosquitto >>"$OUT/logs/apt.log" 2>&1 \
+        || die "apt-get install mosquitto failed; see $OUT/logs/apt.log"
+    MOSQUITTO=$(command -v mosquitto || echo /usr/sbin/mosquitto)
+    [[ -x "$MOSQUITTO" ]] || die "mosquitto not found after installing it"
+fi
+MOSQ_VERSION=$({ "$MOSQUITTO" -h 2>&1 || true; } | sed -n 's/^mosquitto version \([^ ]*\).*/\1/p' | head -1)
+log "Mosquitto $MOSQ_VERSION at $MOSQUITTO"
+
+JAR_SRC="$ROOT/im-bench/target/im-bench.jar"
+if [[ ! -f "$JAR_SRC" ]]; then
+    log "building im-bench"
+    (cd "$ROOT" && { mvn -q -o -pl im-bench package -DskipTests || mvn -q -pl im-bench package -DskipTests; }) \
+        >"$OUT/logs/build-im-bench.log" 2>&1 || die "building im-bench failed; see $OUT/logs/build-im-bench.log"
+fi
+# A copy: `mvn -Prun` rebuilds every module, im-bench too, while the servers start.
+JAR="$OUT/im-bench.jar"
+cp "$JAR_SRC" "$JAR"
+
+mapfile -t PORTS < <(python3 "$HELPERS/net.py" ports 4)
+REEF_MQTT_PORT=${PORTS[0]}; REEF_HTTP_PORT=${PORTS[1]}; REEF_MGMT_PORT=${PORTS[2]}; MOSQ_PORT=${PORTS[3]}
+log "ports: Reef MQTT $REEF_MQTT_PORT, HTTP $REEF_HTTP_PORT, management $REEF_MGMT_PORT; Mosquitto $MOSQ_PORT"
+
+# --- servers ---------------------------------------------------------------------------------------
+
+REEF_STARTS=0
+REEF_COMMAND="mvn -q -o -Prun"
+start_reef() {
+    local label=$1 data="$WORK/reef-data-$1" logf="$OUT/logs/reef-$1.log" flag
+    REEF_STARTS=$((REEF_STARTS + 1))
+    mkdir -p "$data"
+    for flag in -o ""; do
+        log "starting Reef ($label): mvn -q ${flag:+$flag }-Prun"
+        (
+            cd "$ROOT"
+            exec env REEF_MQTT_ALLOW_ANONYMOUS=true REEF_MQTT_PORT="$REEF_MQTT_PORT" \
+                REEF_HTTP_PORT="$REEF_HTTP_PORT" REEF_MANAGEMENT_PORT="$REEF_MGMT_PORT" \
+                REEF_MQTT_WS_PORT=-1 REEF_MQTT_MAX_QUEUED="$MAX_QUEUED" REEF_DATA_DIR="$data" \
+                setsid -w mvn -q $flag -Prun
+        ) >"$logf" 2>&1 </dev/null &
+        REEF_PID=$!
+        sleep 1
+        REEF_PGID=$(ps -o pgid= -p "$REEF_PID" 2>/dev/null | tr -d ' ' || true)
+        if [[ -n "$REEF_PGID" && "$REEF_PGID" != "$REEF_PID" ]]; then
+            # setsid had to fork: the new group is its child's.
+            local child
+            child=$(pgrep -P "$REEF_PID" | head -1 || true)
+            [[ -n "$child" ]] && REEF_PGID=$(ps -o pgid= -p "$child" | tr -d ' ')
+        fi
+        local waited=0 code=000
+        while (( waited < START_TIMEOUT )); do
+            code=$(python3 "$HELPERS/net.py" http "http://127.0.0.1:$REEF_HTTP_PORT/api/v1/health")
+            [[ "$code" == 200 ]] && break
+            kill -0 "$REEF_PID" 2>/dev/null || break
+            sleep 2
+            waited=$((waited + 2))
+        done
+        if [[ "$code" == 200 ]]; then
+            REEF_COMMAND="mvn -q ${flag:+$flag }-Prun"
+            break
+        fi
+        if ! kill -0 "$REEF_PID" 2>/dev/null && [[ "$flag" == -o ]]; then
+            log "Reef's run command exited early in offline mode (see $logf); retrying without -o"
+            wait "$REEF_PID" 2>/dev/null || true
+            REEF_PID=""; REEF_PGID=""
+            cp "$logf" "$logf.offline-attempt" 2>/dev/null || true
+            continue
+        fi
+        tail -n 30 "$logf" >&2 || true
+        stop_reef
+        die "Reef did not answer 200 on /api/v1/health within ${START_TIMEOUT}s (last status $code); see $logf"
+    done
+    local i
+    for ((i = 0; i < 30; i++)); do
+        REEF_JVM_PID=$(pgrep -g "$REEF_PGID" -f 'D\[Standalone\]' | head -1 || true)
+        [[ -n "$REEF_JVM_PID" ]] && break
+        sleep 1
+    done
+    [[ -n "$REEF_JVM_PID" ]] || die "Reef is up but its server JVM (-D[Standalone]) was not found in process group $REEF_PGID"
+    REEF_PG_PID=$(pgrep -f -- "-D $data/postgres" | head -1 || true)
+    tr '\0' '\n' <"/proc/$REEF_JVM_PID/cmdline" >"$OUT/reef-jvm-cmdline.txt" || true
+    if command -v jcmd >/dev/null; then
+        timeout 30 jcmd "$REEF_JVM_PID" VM.flags >"$OUT/reef-jvm-flags.txt" 2>&1 || true
+    fi
+    grep -o 'WildFly [0-9][^ ]*Final' "$logf" | head -1 >"$OUT/wildfly-version.txt" || true
+    if [[ -n "$REEF_PG_PID" ]]; then
+        local pgbin
+        pgbin=$(readlink "/proc/$REEF_PG_PID/exe" 2>/dev/null || true)
+        [[ -n "$pgbin" ]] && { "$pgbin" --version >"$OUT/postgres-version.txt" 2>/dev/null || true; }
+    fi
+    log "Reef is up ($label): server JVM $REEF_JVM_PID, MQTT port $REEF_MQTT_PORT"
+}
+
+MOSQ_STARTS=0
+start_mosquitto() {
+    local label=$1 dir="$WORK/mosquitto-$1" logf="$OUT/logs/mosquitto-$1.log"
+    MOSQ_STARTS=$((MOSQ_STARTS + 1))
+    mkdir -p "$dir/data"
+    # `user`: when started as root Mosquitto would switch to the mosquitto user, who cannot
+    # write the persistence directory; naming the current user keeps it as it is.
+    cat >"$dir/mosquitto.conf" <<EOF
+# generated by im-bench/compare.sh
+user $(id -un)
+listener $MOSQ_PORT 127.0.0.1
+allow_anonymous true
+persistence true
+persistence_location $dir/data/
+max_connections -1
+set_tcp_nodelay true
+max_queued_messages $MAX_QUEUED
+log_dest stderr
+log_type error
+log_type warning
+EOF
+    cp "$dir/mosquitto.conf" "$OUT/mosquitto.conf"
+    log "starting Mosquitto ($label) on port $MOSQ_PORT"
+    "$MOSQUITTO" -c "$dir/mosquitto.conf" >"$logf" 2>&1 </dev/null &
+    MOSQ_PID=$!
+    local i
+    for ((i = 0; i < 30; i++)); do
+        python3 "$HELPERS/net.py" tcp 127.0.0.1 "$MOSQ_PORT" && break
+        kill -0 "$MOSQ_PID" 2>/dev/null || break
+        sleep 1
+    done
+    if ! python3 "$HELPERS/net.py" tcp 127.0.0.1 "$MOSQ_PORT"; then
+        cat "$logf" >&2 || true
+        stop_mosquitto
+        die "Mosquitto did not accept connections on port $MOSQ_PORT within 30s; see $logf"
+    fi
+    log "Mosquitto is up ($label): pid $MOSQ_PID"
+}
+
+# --- runs ------------------------------------------------------------------------------------------
+
+FLOW_TIMING=(--warmup "$WARMUP" --duration "$DURATION" --drain "$DRAIN")
+RUNS_OK=0
+RUNS_FAILED=0
+
+# run_bench KEY SERVER ROUND SCENARIO ARGS... : one im-bench run, its JSON line appended to results.jsonl
+run_bench() {
+    local key=$1 server=$2 round=$3 scenario=$4
+    shift 4
+    local port bound name rc json
+    if [[ $server == reef ]]; then port=$REEF_MQTT_PORT; else port=$MOSQ_PORT; fi
+    case $scenario in
+        connections) bound=$((CONN_CLIENTS / (CONN_RATE > 0 ? CONN_RATE : 1000) + CONN_HOLD + 180)) ;;
+        offline) bound=240 ;;
+        *) bound=$((WARMUP + DURATION + DRAIN + 180)) ;;
+    esac
+    name="$key-$server-$round"
+    log "round $round $server: $scenario $*"
+    local started=$SECONDS
+    set +e
+    timeout --foreground -k 10 "$bound" java -jar "$JAR" "$scenario" --port "$port" "$@" \
+        >"$OUT/runs/$name.out" 2>"$OUT/runs/$name.err"
+    rc=$?
+    set -e
+    json=$(grep -m1 '^{' "$OUT/runs/$name.out" || true)
+    [[ -n "$json" ]] || json=null
+    if [[ $rc -eq 0 && $json != null ]]; then RUNS_OK=$((RUNS_OK + 1)); else RUNS_FAILED=$((RUNS_FAILED + 1)); fi
+    printf '{"key":"%s","server":"%s","round":%d,"exit":%d,"seconds":%d,"result":%s}\n' \
+        "$key" "$server" "$round" "$rc" "$((SECONDS - started))" "$json" >>"$RESULTS"
+    if [[ $json == null ]]; then
+        log "  run failed (exit $rc, no JSON line); see $OUT/runs/$name.err"
+    else
+        sed -n '1,/^{/p' "$OUT/runs/$name.out" | grep -v '^{' | sed 's/^/    /' >&2 || true
+        (( rc == 0 )) || log "  exit status $rc"
+    fi
+    sleep "$SETTLE"
+}
+
+check_alive() {
+    if [[ -n "$REEF_PGID" ]] && ! kill -0 "$REEF_JVM_PID" 2>/dev/null; then
+        die "Reef's server JVM ($REEF_JVM_PID) is gone; see $OUT/logs/"
+    fi
+    if [[ -n "$MOSQ_PID" ]] && ! kill -0 "$MOSQ_PID" 2>/dev/null; then
+        die "Mosquitto ($MOSQ_PID) is gone; see $OUT/logs/"
+    fi
+}
+
+# 1. connections: each run on a freshly started server, so resident memory growth is not hidden
+#    by a heap that earlier scenarios already grew.
+if wants connections; then
+    for ((r = 1; r <= ROUNDS; r++)); do
+        start_reef "connections-$r"
+        sleep "$SETTLE"
+        run_bench connections reef "$r" connections --clients "$CONN_CLIENTS" --rate "$CONN_RATE" \
+            --hold "$CONN_HOLD" --pid "$REEF_JVM_PID"
+        stop_reef
+        start_mosquitto "connections-$r"
+        sleep "$SETTLE"
+        run_bench connections mosquitto "$r" connections --clients "$CONN_CLIENTS" --rate "$CONN_RATE" \
+            --hold "$CONN_HOLD" --pid "$MOSQ_PID"
+        stop_mosquitto
+    done
+fi
+
+# 2. the flow scenarios and offline, both servers started fresh once.
+FLOW_SCENARIOS=""
+for s in pairs-q0 pairs-q1 pairs-q1-fixed fanout-q0 offline; do
+    wants "$s" && FLOW_SCENARIOS+=" $s"
+done
+if [[ -n "$FLOW_SCENARIOS" ]]; then
+    start_reef flows
+    start_mosquitto flows
+    sleep "$SETTLE"
+    for s in $FLOW_SCENARIOS; do
+        for ((r = 1; r <= ROUNDS; r++)); do
+            for server in reef mosquitto; do
+                check_alive
+                case $s in
+                    pairs-q0) run_bench "$s" "$server" "$r" pairs --pairs "$PAIRS" --size "$SIZE" --qos 0 \
+                                  --rate 0 "${FLOW_TIMING[@]}" ;;
+                    pairs-q1) run_bench "$s" "$server" "$r" pairs --pairs "$PAIRS" --size "$SIZE" --qos 1 \
+                                  --rate 0 "${FLOW_TIMING[@]}" ;;
+                    pairs-q1-fixed) run_bench "$s" "$server" "$r" pairs --pairs "$PAIRS" --size "$SIZE" --qos 1 \
+                                  --rate "$FIXED_RATE" "${FLOW_TIMING[@]}" ;;
+                    fanout-q0) run_bench "$s" "$server" "$r" fanout --publishers 1 --subscribers "$FANOUT_SUBS" \
+                                  --size "$SIZE" --qos 0 --rate 0 "${FLOW_TIMING[@]}" ;;
+                    offline) run_bench "$s" "$server" "$r" offline --messages "$OFFLINE_MSGS" --size "$SIZE" \
+                                  --client-id "bench-offline-$STAMP-$server-$r" ;;
+                esac
+            done
+        done
+    done
+    check_alive
+    stop_reef
+    stop_mosquitto
+fi
+
+END_EPOCH=$(date +%s)
+log "runs done: $RUNS_OK complete, $RUNS_FAILED failed; writing $DOC and $SVG"
+
+export COMPARE_ROUNDS_USED=$ROUNDS COMPARE_WARMUP_USED=$WARMUP COMPARE_DURATION_USED=$DURATION \
+    COMPARE_DRAIN_USED=$DRAIN COMPARE_SETTLE_USED=$SETTLE COMPARE_PAIRS_USED=$PAIRS COMPARE_SIZE_USED=$SIZE \
+    COMPARE_FIXED_RATE_USED=$FIXED_RATE COMPARE_FANOUT_SUBS_USED=$FANOUT_SUBS \
+    COMPARE_OFFLINE_MSGS_USED=$OFFLINE_MSGS COMPARE_CONN_CLIENTS_USED=$CONN_CLIENTS \
+    COMPARE_CONN_RATE_USED=$CONN_RATE COMPARE_CONN_HOLD_USED=$CONN_HOLD COMPARE_MAX_QUEUED_USED=$MAX_QUEUED \
+    COMPARE_SCENARIOS_USED=$SCENARIOS COMPARE_START_EPOCH=$START_EPOCH COMPARE_END_EPOCH=$END_EPOCH \
+    COMPARE_MOSQ_VERSION=$MOSQ_VERSION COMPARE_MOSQUITTO=$MOSQUITTO COMPARE_REEF_STARTS=$REEF_STARTS \
+    COMPARE_MOSQ_STARTS=$MOSQ_STARTS COMPARE_REEF_COMMAND=$REEF_COMMAND
+env | grep '^COMPARE_.*_USED=\|^COMPARE_[A-Z_]*EPOCH=\|^COMPARE_MOSQ\|^COMPARE_REEF_' | sort >"$OUT/params.env"
+mkdir -p "$(dirname "$DOC")" "$(dirname "$SVG")"
+python3 "$HELPERS/report.py" --root "$ROOT" --run-dir "$OUT" --doc "$DOC" --svg "$SVG"
+log "wrote $DOC and $SVG in $(( (END_EPOCH - START_EPOCH) / 60 )) min $(( (END_EPOCH - START_EPOCH) % 60 )) s"

@@ -1,0 +1,857 @@
+#!/usr/bin/env python3
+"""Writes docs/benchmarks.md and the latency SVG from a compare.sh run (standard library only).
+
+usage: report.py --root REPO --run-dir DIR --doc FILE --svg FILE
+
+Reads DIR/results.jsonl (one line per im-bench run: key, server, round, exit, seconds and the run's
+JSON line as "result"), the files compare.sh left in DIR (JVM command line, versions, Mosquitto
+config) and the COMPARE_*_USED environment variables for the parameters.
+"""
+import argparse
+import datetime
+import json
+import math
+import os
+import platform
+import re
+import statistics
+import subprocess
+import sys
+
+SERVERS = ("reef", "mosquitto")
+NAMES = {"reef": "Reef", "mosquitto": "Mosquitto"}
+COLORS = {"reef": "#1f6fb4", "mosquitto": "#c8402a"}
+
+# The settings compare.sh was run with, and their defaults (to say when a run was shortened).
+PARAMS = [
+    ("ROUNDS", "rounds per scenario and server", "3"),
+    ("WARMUP", "warm-up before each pairs/fanout measurement, s", "2"),
+    ("DURATION", "pairs/fanout measurement, s", "10"),
+    ("DRAIN", "longest drain after a measurement, s", "5"),
+    ("SETTLE", "pause between runs, s", "3"),
+    ("PAIRS", "pairs", "100"),
+    ("SIZE", "payload, bytes", "64"),
+    ("FIXED_RATE", "fixed total rate of the latency run, msg/s", "4000"),
+    ("FANOUT_SUBS", "fanout subscribers (1 publisher)", "200"),
+    ("OFFLINE_MSGS", "offline messages (QoS 1)", "10000"),
+    ("CONN_CLIENTS", "idle connections", "15000"),
+    ("CONN_RATE", "connections opened per second", "3000"),
+    ("CONN_HOLD", "connections held, s", "10"),
+    ("MAX_QUEUED", "per-session queue bound (both servers)", "20000"),
+]
+
+
+def env(name, default=""):
+    return os.environ.get(name, default)
+
+
+def param(name):
+    return env("COMPARE_%s_USED" % name, dict((p[0], p[2]) for p in PARAMS)[name])
+
+
+def read(path, default=""):
+    try:
+        with open(path, encoding="utf-8", errors="replace") as f:
+            return f.read()
+    except OSError:
+        return default
+
+
+def run(cmd, cwd=None):
+    try:
+        p = subprocess.run(cmd, cwd=cwd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, timeout=60, text=True)
+        return p.stdout.strip()
+    except (OSError, subprocess.SubprocessError):
+        return ""
+
+
+# --- formatting ---------------------------------------------------------------------------------
+
+def fmt_int(x):
+    if x is None:
+        return "–"
+    return "{:,.0f}".format(x).replace(",", "\u202f")
+
+
+def fmt_ms(micros):
+    if micros is None:
+        return "–"
+    ms = micros / 1000.0
+    if ms < 1:
+        return "%.3f" % ms
+    if ms < 10:
+        return "%.2f" % ms
+    if ms < 100:
+        return "%.1f" % ms
+    return fmt_int(ms)
+
+
+def fmt_ratio(r):
+    if r is None:
+        return "n/a"
+    return "%.2f×" % r
+
+
+def fmt_num(x, digits=2):
+    if x is None:
+        return "–"
+    return ("%." + str(digits) + "f") % x
+
+
+# --- data ---------------------------------------------------------------------------------------
+
+class Results:
+    def __init__(self, path):
+        self.runs = []
+        with open(path, encoding="utf-8") as f:
+            for line in f:
+                line = line.strip()
+                if line:
+                    self.runs.append(json.loads(line))
+
+    def of(self, key, server):
+        return sorted((r for r in self.runs if r["key"] == key and r["server"] == server), key=lambda r: r["round"])
+
+    def values(self, key, server, getter):
+        out = []
+        for r in self.of(key, server):
+            if r["result"] is None:
+                continue
+            try:
+                v = getter(r["result"])
+            except (KeyError, TypeError):
+                v = None
+            if v is not None:
+                out.append(v)
+        return out
+
+    def median(self, key, server, getter):
+        vals = self.values(key, server, getter)
+        return statistics.median(vals) if vals else None
+
+    def keys(self):
+        return {r["key"] for r in self.runs}
+
+
+def ratio(a, b):
+    if a is None or b is None or b == 0:
+        return None
+    return a / b
+
+
+def lat(name):
+    return lambda j: j["latencyMicros"][name]
+
+
+def held(j):
+    return j["connected"] - j["dropped"]
+
+
+def offline_complete(j):
+    return (j["received"] == j["messages"] and j["missing"] == 0 and j["inOrder"] and j["duplicates"] == 0
+            and j["publishFailures"] == 0)
+
+
+# --- the verdict table --------------------------------------------------------------------------
+
+def target_rows(res):
+    """One dict per figure with a target: scenario, figure, better, reef, mosquitto, ratio, target, ok, miss text."""
+    rows = []
+    pairs, size, fixed = param("PAIRS"), param("SIZE"), param("FIXED_RATE")
+    subs, clients, msgs = param("FANOUT_SUBS"), int(param("CONN_CLIENTS")), param("OFFLINE_MSGS")
+
+    def throughput(key, scenario, need):
+        reef = res.median(key, "reef", lambda j: j["messagesPerSecond"])
+        mosq = res.median(key, "mosquitto", lambda j: j["messagesPerSecond"])
+        r = ratio(reef, mosq)
+        ok = r is not None and r >= need
+        inconclusive = None
+        if reef is not None and mosq == 0:
+            mruns = [r["result"] for r in res.of(key, "mosquitto") if r["result"] is not None]
+            if mruns and all(j["published"] == 0 for j in mruns):
+                why = ("Mosquitto's publisher could not publish a single message during the %s s measurement "
+                       "window in any round (it had written a median of %s messages in the %s s warm-up and could "
+                       "then write no more: TCP flow control held it back while Mosquitto forwarded those), so "
+                       "there was nothing of the window to deliver" % (param("DURATION"), fmt_int(statistics.median(j["sent"] for j in mruns)),
+                                              param("WARMUP")))
+            else:
+                why = ("none of the messages Mosquitto's publishers published in the measurement window reached "
+                       "the subscribers before the drain bound (they queued behind the warm-up's backlog)")
+            inconclusive = ("%s: %s. Mosquitto's figure is therefore 0 (Reef's median %s msg/s) and the ratio is "
+                            "not defined: by the tool's figure Reef is ahead, but this run does not measure "
+                            "Mosquitto's fan-out rate, so the target is reported as inconclusive rather than met."
+                            % (scenario, why, fmt_int(reef)))
+        rows.append(dict(scenario=scenario, figure="delivered msg/s", better="higher",
+                         reef=fmt_int(reef), mosquitto=fmt_int(mosq), ratio=fmt_ratio(r),
+                         target="≥ %.2f×" % need, ok=ok, inconclusive=inconclusive,
+                         miss="%s: Reef delivers %s msg/s, Mosquitto %s msg/s: %s of Mosquitto, target %.2f×."
+                         % (scenario, fmt_int(reef), fmt_int(mosq), fmt_ratio(r), need)))
+
+    if "pairs-q0" in res.keys():
+        throughput("pairs-q0", "pairs %s × %s B, QoS 0, flat out" % (pairs, size), 1.05)
+    if "pairs-q1" in res.keys():
+        throughput("pairs-q1", "pairs %s × %s B, QoS 1, flat out" % (pairs, size), 2.0)
+    if "pairs-q1-fixed" in res.keys():
+        reef = res.median("pairs-q1-fixed", "reef", lat("p99"))
+        mosq = res.median("pairs-q1-fixed", "mosquitto", lat("p99"))
+        r = ratio(reef, mosq)
+        ok = r is not None and r <= 1.0
+        scenario = "pairs %s × %s B, QoS 1, %s msg/s" % (pairs, size, fmt_int(int(fixed)))
+        rows.append(dict(scenario=scenario, figure="p99 latency, ms", better="lower",
+                         reef=fmt_ms(reef), mosquitto=fmt_ms(mosq), ratio=fmt_ratio(r), target="≤ 1.00×", ok=ok,
+                         miss="%s: Reef's p99 latency is %s ms, Mosquitto's %s ms (%s; target ≤ 1.00×)."
+                         % (scenario, fmt_ms(reef), fmt_ms(mosq), fmt_ratio(r))))
+    if "fanout-q0" in res.keys():
+        throughput("fanout-q0", "fanout 1 → %s, %s B, QoS 0, flat out" % (subs, size), 1.9)
+    if "connections" in res.keys():
+        scenario = "connections: %s idle clients" % fmt_int(clients)
+        counts = {}
+        for s in SERVERS:
+            runs = res.of("connections", s)
+            vals = [r["result"] for r in runs if r["result"] is not None]
+            worst = min((held(j) for j in vals), default=None)
+            allok = bool(vals) and len(vals) == len(runs) and all(
+                j["connected"] == j["clients"] and j["failed"] == 0 and j["dropped"] == 0 for j in vals)
+            counts[s] = (worst, allok, len(vals))
+        worst, allok, n = counts["reef"]
+        mw = counts["mosquitto"][0]
+        rows.append(dict(scenario=scenario, figure="connected and held (fewest of %d rounds)" % n, better="all",
+                         reef="%s / %s" % (fmt_int(worst), fmt_int(clients)),
+                         mosquitto="%s / %s" % (fmt_int(mw), fmt_int(clients)),
+                         ratio="", target="all, every round", ok=allok,
+                         miss="%s: Reef held %s of %s connections in its worst round (failures or drops in %s)."
+                         % (scenario, fmt_int(worst), fmt_int(clients), "runs/connections-reef-*.out")))
+        reef = res.median("connections", "reef", lambda j: j["bytesPerConnection"])
+        mosq = res.median("connections", "mosquitto", lambda j: j["bytesPerConnection"])
+        r = ratio(reef, mosq)
+        ok = reef is not None and reef <= 8192
+        rows.append(dict(scenario=scenario, figure="server memory per connection, bytes (RSS growth)",
+                         better="lower", reef=fmt_int(reef), mosquitto=fmt_int(mosq),
+                         ratio=fmt_ratio(r), target="Reef ≤ 8 192 B", ok=ok,
+                         miss="%s: Reef's resident memory grew by %s bytes per connection (target at most 8 192)."
+                         % (scenario, fmt_int(reef))))
+    if "offline" in res.keys():
+        scenario = "offline: %s QoS 1 messages" % fmt_int(int(msgs))
+        desc = {}
+        for s in SERVERS:
+            runs = res.of("offline", s)
+            vals = [r["result"] for r in runs if r["result"] is not None]
+            good = sum(1 for j in vals if offline_complete(j))
+            desc[s] = (good, len(runs))
+        good, n = desc["reef"]
+        rows.append(dict(scenario=scenario, figure="all delivered, in order, no duplicates (rounds)", better="all",
+                         reef="%d of %d" % desc["reef"], mosquitto="%d of %d" % desc["mosquitto"], ratio="",
+                         target="every round", ok=n > 0 and good == n,
+                         miss="%s: Reef delivered everything in order in %d of %d rounds." % (scenario, good, n)))
+        reef = res.median("offline", "reef", lambda j: j["messagesPerSecond"])
+        mosq = res.median("offline", "mosquitto", lambda j: j["messagesPerSecond"])
+        r = ratio(reef, mosq)
+        rows.append(dict(scenario=scenario, figure="drain msg/s", better="higher", reef=fmt_int(reef),
+                         mosquitto=fmt_int(mosq), ratio=fmt_ratio(r), target="≥ 1.00×", ok=r is not None and r >= 1.0,
+                         miss="%s: Reef drains %s msg/s, Mosquitto %s msg/s (%s; target ≥ 1.00×)."
+                         % (scenario, fmt_int(reef), fmt_int(mosq), fmt_ratio(r))))
+    return rows
+
+
+def verdict(row, met, missed, inconclusive):
+    if row["ok"]:
+        return met
+    return inconclusive if row.get("inconclusive") else missed
+
+
+def other_rows(res):
+    """Figures reported without a target: (scenario, figure, better, reef, mosquitto, ratio)."""
+    rows = []
+    pairs, size, fixed = param("PAIRS"), param("SIZE"), param("FIXED_RATE")
+
+    def row(key, scenario, figure, better, getter, fmt=fmt_int, with_ratio=True):
+        if key not in res.keys():
+            return
+        reef = res.median(key, "reef", getter)
+        mosq = res.median(key, "mosquitto", getter)
+        rows.append((scenario, figure, better, fmt(reef), fmt(mosq), fmt_ratio(ratio(reef, mosq)) if with_ratio else ""))
+
+    s = "pairs QoS 1, %s msg/s" % fmt_int(int(fixed))
+    for p in ("p50", "p90", "max"):
+        row("pairs-q1-fixed", s, "%s latency, ms" % p, "lower", lat(p), fmt_ms)
+    row("pairs-q1-fixed", s, "delivered msg/s", "= rate", lambda j: j["messagesPerSecond"])
+    row("pairs-q1-fixed", s, "lost", "lower", lambda j: j["lost"], with_ratio=False)
+    row("pairs-q1-fixed", s, "pacing lag p99 of the load tool, ms", "lower", lambda j: j["pacingLagMicros"]["p99"],
+        fmt_ms, with_ratio=False)
+    for key, s in (("pairs-q0", "pairs QoS 0, flat out"), ("pairs-q1", "pairs QoS 1, flat out"),
+                   ("fanout-q0", "fanout QoS 0, flat out")):
+        row(key, s, "published msg/s", "", lambda j: j["publishedPerSecond"])
+        row(key, s, "lost (not delivered by the end of the drain)", "lower", lambda j: j["lost"], with_ratio=False)
+    row("connections", "connections", "connects/s", "higher", lambda j: j["connectsPerSecond"])
+    row("connections", "connections", "time to CONNACK p99, ms", "lower", lat_connect("p99"), fmt_ms)
+    row("connections", "connections", "server RSS before, MiB", "", lambda j: j["rssBeforeKb"] / 1024.0,
+        lambda x: fmt_num(x, 0), with_ratio=False)
+    row("connections", "connections", "server RSS at the end of the hold, MiB", "",
+        lambda j: j["rssAfterKb"] / 1024.0, lambda x: fmt_num(x, 0), with_ratio=False)
+    row("offline", "offline", "publish time (all PUBACKed), s", "lower", lambda j: j["publishSeconds"],
+        lambda x: fmt_num(x, 3))
+    row("offline", "offline", "drain time, s", "lower", lambda j: j["drainSeconds"], lambda x: fmt_num(x, 3))
+    return rows
+
+
+def lat_connect(name):
+    return lambda j: j["connectLatencyMicros"][name]
+
+
+# --- per-round tables ---------------------------------------------------------------------------
+
+def raw_tables(res):
+    out = []
+
+    def status(r):
+        return "ok" if r["exit"] == 0 and r["result"] is not None else "exit %d" % r["exit"]
+
+    flows = [("pairs-q0", "pairs QoS 0, flat out"), ("pairs-q1", "pairs QoS 1, flat out"),
+             ("pairs-q1-fixed", "pairs QoS 1, %s msg/s" % fmt_int(int(param("FIXED_RATE")))),
+             ("fanout-q0", "fanout 1 → %s QoS 0, flat out" % param("FANOUT_SUBS"))]
+    lines = ["| Scenario | Round | Server | published msg/s | delivered msg/s | lost | dup | out of order "
+             "| p50 ms | p99 ms | max ms | run |",
+             "|---|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---|"]
+    any_flow = False
+    for key, title in flows:
+        for r in sorted(res.of(key, "reef") + res.of(key, "mosquitto"), key=lambda r: (r["round"], r["server"] != "reef")):
+            any_flow = True
+            j = r["result"]
+            if j is None:
+                lines.append("| %s | %d | %s | | | | | | | | | %s |" % (title, r["round"], NAMES[r["server"]], status(r)))
+                continue
+            lines.append("| %s | %d | %s | %s | %s | %s | %d | %d | %s | %s | %s | %s |" % (
+                title, r["round"], NAMES[r["server"]], fmt_int(j["publishedPerSecond"]),
+                fmt_int(j["messagesPerSecond"]), fmt_int(j["lost"]), j["duplicates"], j["outOfOrder"],
+                fmt_ms(j["latencyMicros"]["p50"]), fmt_ms(j["latencyMicros"]["p99"]),
+                fmt_ms(j["latencyMicros"]["max"]), status(r)))
+    if any_flow:
+        out.append("\n".join(lines))
+
+    runs = sorted(res.of("connections", "reef") + res.of("connections", "mosquitto"),
+                  key=lambda r: (r["round"], r["server"] != "reef"))
+    if runs:
+        lines = ["| Connections | Round | Server | connected | failed | dropped while held | connects/s "
+                 "| RSS before MiB | RSS after MiB | bytes/connection | run |",
+                 "|---|---:|---|---:|---:|---:|---:|---:|---:|---:|---|"]
+        for r in runs:
+            j = r["result"]
+            if j is None:
+                lines.append("| | %d | %s | | | | | | | | %s |" % (r["round"], NAMES[r["server"]], status(r)))
+                continue
+            lines.append("| | %d | %s | %s | %s | %s | %s | %s | %s | %s | %s |" % (
+                r["round"], NAMES[r["server"]], fmt_int(j["connected"]), fmt_int(j["failed"]),
+                fmt_int(j["dropped"]), fmt_int(j["connectsPerSecond"]),
+                fmt_num((j.get("rssBeforeKb") or 0) / 1024.0, 0), fmt_num((j.get("rssAfterKb") or 0) / 1024.0, 0),
+                fmt_int(j.get("bytesPerConnection")), status(r)))
+        out.append("\n".join(lines))
+
+    runs = sorted(res.of("offline", "reef") + res.of("offline", "mosquitto"),
+                  key=lambda r: (r["round"], r["server"] != "reef"))
+    if runs:
+        lines = ["| Offline | Round | Server | published | received | missing | in order | dup "
+                 "| publish s | drain s | drain msg/s | run |",
+                 "|---|---:|---|---:|---:|---:|---|---:|---:|---:|---:|---|"]
+        for r in runs:
+            j = r["result"]
+            if j is None:
+                lines.append("| | %d | %s | | | | | | | | | %s |" % (r["round"], NAMES[r["server"]], status(r)))
+                continue
+            lines.append("| | %d | %s | %s | %s | %s | %s | %d | %s | %s | %s | %s |" % (
+                r["round"], NAMES[r["server"]], fmt_int(j["published"]), fmt_int(j["received"]),
+                fmt_int(j["missing"]), "yes" if j["inOrder"] else "**no**", j["duplicates"],
+                fmt_num(j["publishSeconds"], 3), fmt_num(j["drainSeconds"], 3), fmt_int(j["messagesPerSecond"]),
+                status(r)))
+        out.append("\n".join(lines))
+    return out
+
+
+# --- the SVG ------------------------------------------------------------------------------------
+
+def latency_svg(res, path):
+    """Percentile curves (p50, p90, p99, max) of the fixed-rate QoS 1 run, one per server, log y axis."""
+    labels = ["p50", "p90", "p99", "max"]
+    curves = {}
+    rounds = {}
+    for s in SERVERS:
+        per_round = []
+        for r in res.of("pairs-q1-fixed", s):
+            j = r["result"]
+            if j is None:
+                continue
+            pts = [j["latencyMicros"].get(p) for p in labels]
+            if all(v is not None and v > 0 for v in pts):
+                per_round.append([v / 1000.0 for v in pts])
+        rounds[s] = per_round
+        curves[s] = [statistics.median(col) for col in zip(*per_round)] if per_round else None
+
+    W, H = 760, 470
+    left, right, top, bottom = 80, 190, 70, 60
+    pw, ph = W - left - right, H - top - bottom
+    allv = [v for s in SERVERS for rr in rounds[s] for v in rr]
+    if not allv:
+        allv = [1.0, 10.0]
+    # axis bounds on the 1-2-5 series just outside the data
+    steps = [m * 10 ** e for e in range(-4, 8) for m in (1, 2, 5)]
+    lo = max([v for v in steps if v <= min(allv) / 1.3] or [steps[0]])
+    hi = min([v for v in steps if v >= max(allv) * 1.3] or [steps[-1]])
+    if hi <= lo:
+        hi = lo * 10
+
+    def x(i):
+        return left + pw * (i + 0.5) / len(labels)
+
+    def y(v):
+        return top + ph * (1 - (math.log10(v) - math.log10(lo)) / (math.log10(hi) - math.log10(lo)))
+
+    def esc(t):
+        return t.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+    def tick_label(v):
+        if v >= 1:
+            return "{:,.0f}".format(v).replace(",", "\u202f")
+        return ("%.3f" % v).rstrip("0").rstrip(".")
+
+    o = []
+    o.append('<svg xmlns="http://www.w3.org/2000/svg" width="%d" height="%d" viewBox="0 0 %d %d" '
+             'font-family="DejaVu Sans, Helvetica, Arial, sans-serif" font-size="13">' % (W, H, W, H))
+    o.append('<rect width="100%" height="100%" fill="#ffffff"/>')
+    o.append('<text x="%d" y="26" font-size="16" font-weight="bold">%s</text>' % (left, esc(
+        "End-to-end latency, pairs %s × %s B, QoS 1 at %s msg/s" % (
+            param("PAIRS"), param("SIZE"), fmt_int(int(param("FIXED_RATE")))))))
+    n = max((len(rounds[s]) for s in SERVERS), default=0)
+    o.append('<text x="%d" y="46" fill="#555">%s</text>' % (left, esc(
+        "median of %d round%s per server (thick), each round (thin); log scale, lower is better"
+        % (n, "" if n == 1 else "s"))))
+    # grid: decades and 2, 5 within
+    d = 10 ** math.floor(math.log10(lo))
+    while d <= hi * 1.0001:
+        for m in (1, 2, 5):
+            v = d * m
+            if v < lo * 0.9999 or v > hi * 1.0001:
+                continue
+            yy = y(v)
+            major = m == 1
+            o.append('<line x1="%d" y1="%.1f" x2="%d" y2="%.1f" stroke="%s" stroke-width="1"/>'
+                     % (left, yy, left + pw, yy, "#cccccc" if major else "#eeeeee"))
+            o.append('<text x="%d" y="%.1f" text-anchor="end" fill="#333"%s>%s</text>'
+                     % (left - 8, yy + 4, "" if major else ' font-size="11" fill-opacity="0.7"', esc(tick_label(v))))
+        d *= 10
+    o.append('<rect x="%d" y="%d" width="%d" height="%d" fill="none" stroke="#888"/>' % (left, top, pw, ph))
+    for i, lab in enumerate(labels):
+        o.append('<line x1="%.1f" y1="%d" x2="%.1f" y2="%d" stroke="#888"/>' % (x(i), top + ph, x(i), top + ph + 5))
+        o.append('<text x="%.1f" y="%d" text-anchor="middle">%s</text>' % (x(i), top + ph + 22, lab))
+    o.append('<text x="%.1f" y="%d" text-anchor="middle" fill="#333">percentile of end-to-end latency</text>'
+             % (left + pw / 2, H - 12))
+    o.append('<text transform="translate(22 %.1f) rotate(-90)" text-anchor="middle" fill="#333">latency, ms</text>'
+             % (top + ph / 2))
+    for s in SERVERS:
+        for rr in rounds[s]:
+            pts = " ".join("%.1f,%.1f" % (x(i), y(v)) for i, v in enumerate(rr))
+            o.append('<polyline points="%s" fill="none" stroke="%s" stroke-width="1" stroke-opacity="0.45"/>'
+                     % (pts, COLORS[s]))
+    for k, s in enumerate(SERVERS):
+        c = curves[s]
+        if not c:
+            continue
+        pts = " ".join("%.1f,%.1f" % (x(i), y(v)) for i, v in enumerate(c))
+        o.append('<polyline points="%s" fill="none" stroke="%s" stroke-width="3"/>' % (pts, COLORS[s]))
+        other = curves[SERVERS[1 - k]]
+        for i, v in enumerate(c):
+            o.append('<circle cx="%.1f" cy="%.1f" r="4.5" fill="%s"/>' % (x(i), y(v), COLORS[s]))
+            # the higher of the two points is labelled above, the lower one below
+            above = v > other[i] if other else True
+            if other and v == other[i]:
+                above = k == 0
+            dy = -10 if above else 19
+            o.append('<text x="%.1f" y="%.1f" text-anchor="middle" font-size="11" fill="%s">%s</text>'
+                     % (x(i), y(v) + dy, COLORS[s], esc(fmt_ms(v * 1000))))
+    # legend
+    lx, ly = left + pw + 20, top + 10
+    for k, s in enumerate(SERVERS):
+        yy = ly + k * 26
+        o.append('<line x1="%d" y1="%d" x2="%d" y2="%d" stroke="%s" stroke-width="3"/>' % (lx, yy, lx + 28, yy, COLORS[s]))
+        label = NAMES[s] + ("" if curves[s] else " (no data)")
+        o.append('<text x="%d" y="%d">%s</text>' % (lx + 36, yy + 4, esc(label)))
+    yy = ly + 2 * 26 + 10
+    for i, line in enumerate(("values at the", "points: median, ms")):
+        o.append('<text x="%d" y="%d" font-size="11" fill="#555">%s</text>' % (lx, yy + i * 15, line))
+    o.append("</svg>")
+    with open(path, "w", encoding="utf-8") as f:
+        f.write("\n".join(o) + "\n")
+    return curves
+
+
+# --- server logs --------------------------------------------------------------------------------
+
+ANSI = re.compile(r"\x1b\[[0-9;]*m")
+
+
+def log_notes(run_dir):
+    """Warnings and errors the servers logged while under load (Reef: after its start-up completed)."""
+    notes = []
+    logs = os.path.join(run_dir, "logs")
+    try:
+        names = sorted(os.listdir(logs))
+    except OSError:
+        return notes
+    for name in names:
+        m = re.match(r"(reef|mosquitto)-(.+)\.log$", name)
+        if not m:
+            continue
+        server, phase = m.groups()
+        counts = {}
+        started = server == "mosquitto"
+        for line in read(os.path.join(logs, name)).splitlines():
+            line = ANSI.sub("", line)
+            if not started:
+                started = "WFLYSRV0025" in line
+                continue
+            if server == "reef":
+                w = re.match(r"\S+ (WARN|WARNING|ERROR)\s+\[([^\]]+)\] \([^)]*\) (.*)", line)
+                if not w:
+                    continue
+                text = "%s [%s] %s" % (w.group(1), w.group(2).split(".")[-1], w.group(3))
+            else:
+                w = re.match(r"\d+: (.*)", line)
+                if not w or "should not be run as root" in w.group(1):
+                    continue
+                text = re.sub(r"bench-offline-\S+", "bench-offline-...", w.group(1))
+            text = text[:200]
+            counts[text] = counts.get(text, 0) + 1
+        for text, n in sorted(counts.items(), key=lambda kv: -kv[1]):
+            notes.append((NAMES[server], phase, n, text))
+    return notes
+
+
+# --- machine and versions -----------------------------------------------------------------------
+
+def machine():
+    cpu = "unknown"
+    for line in read("/proc/cpuinfo").splitlines():
+        if line.startswith("model name"):
+            cpu = line.split(":", 1)[1].strip()
+            break
+    mem = ""
+    m = re.search(r"MemTotal:\s+(\d+) kB", read("/proc/meminfo"))
+    if m:
+        mem = "%.1f GiB" % (int(m.group(1)) / 1024.0 / 1024.0)
+    try:
+        cores = len(os.sched_getaffinity(0))
+    except AttributeError:
+        cores = os.cpu_count()
+    osname = ""
+    m = re.search(r'^PRETTY_NAME="?([^"\n]*)"?', read("/etc/os-release"), re.M)
+    if m:
+        osname = m.group(1)
+    java = run(["java", "-version"]).splitlines()
+    return [("CPU", cpu), ("cores (nproc)", str(cores)), ("memory", mem),
+            ("kernel", "Linux " + platform.release()), ("OS", osname),
+            ("Java", "; ".join(java[:2]) if java else "unknown")]
+
+
+def versions(root, run_dir):
+    commit = run(["git", "rev-parse", "--short=12", "HEAD"], cwd=root) or "unknown"
+    subject = run(["git", "log", "-1", "--format=%s (%cd)", "--date=short"], cwd=root)
+    dirty = run(["git", "status", "--porcelain", "--untracked-files=no"], cwd=root)
+    pom = read(os.path.join(root, "pom.xml"))
+
+    def prop(name):
+        m = re.search(r"<%s>([^<]+)</%s>" % (re.escape(name), re.escape(name)), pom)
+        return m.group(1) if m else "unknown"
+
+    wildfly = read(os.path.join(run_dir, "wildfly-version.txt")).strip() or ("WildFly " + prop("version.wildfly"))
+    pg = read(os.path.join(run_dir, "postgres-version.txt")).strip()
+    changed = [re.sub(r"^\s*\S+\s+", "", l) for l in dirty.splitlines() if l.strip()]
+    note = ""
+    if changed:
+        note = " plus uncommitted changes to %s%s" % (", ".join("`%s`" % c for c in changed[:5]),
+                                                       " and %d more" % (len(changed) - 5) if len(changed) > 5 else "")
+    rows = [("Reef", "commit `%s`%s%s" % (commit, note,
+                                        " — " + subject if subject else "")),
+            ("WildFly", wildfly.replace("WildFly ", "")),
+            ("Netty (in Reef's resource adapter and in im-bench)", prop("version.netty")),
+            ("Mosquitto", "%s (Debian package, `%s`)" % (env("COMPARE_MOSQ_VERSION", "unknown"),
+                                                          env("COMPARE_MOSQUITTO", "mosquitto")))]
+    if pg:
+        rows.append(("PostgreSQL (embedded, Reef's database)", pg.replace("postgres (PostgreSQL) ", "")))
+    return rows
+
+
+def jvm_settings(run_dir):
+    cmd = [l for l in read(os.path.join(run_dir, "reef-jvm-cmdline.txt")).splitlines() if l]
+    opts = [a for a in cmd if re.match(r"-X(ms|mx|ss|mn|X:)", a) or a.startswith("-XX:")]
+    flags = read(os.path.join(run_dir, "reef-jvm-flags.txt"))
+    final = {}
+    for m in re.finditer(r"-XX:([+-]?)(\w+)(?:=(\S+))?", flags):
+        sign, name, value = m.groups()
+        final[name] = value if value is not None else (sign == "+")
+    gc = [n for n, v in final.items() if v is True and re.match(r"Use\w+GC$", n)]
+    parts = []
+    parts.append("command-line heap and VM options: " + (" ".join("`%s`" % o for o in opts) if opts else "none found"))
+    if final:
+        def mib(name):
+            try:
+                return "%d MiB" % (int(final[name]) // (1024 * 1024))
+            except (KeyError, ValueError):
+                return "?"
+        parts.append("in effect (jcmd VM.flags): initial heap %s, maximum heap %s, %s" % (
+            mib("InitialHeapSize"), mib("MaxHeapSize"), ", ".join(gc) if gc else "default collector"))
+    return parts
+
+
+# --- the document -------------------------------------------------------------------------------
+
+def document(root, run_dir, res, rows, others, curves, doc_path, svg_path):
+    start = int(env("COMPARE_START_EPOCH", "0") or 0)
+    end = int(env("COMPARE_END_EPOCH", "0") or 0)
+    took = end - start
+    when = datetime.datetime.fromtimestamp(end or start, datetime.timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
+    rounds = int(param("ROUNDS"))
+    met = sum(1 for r in rows if r["ok"])
+    unclear = [r for r in rows if not r["ok"] and r.get("inconclusive")]
+    missed = [r for r in rows if not r["ok"] and not r.get("inconclusive")]
+    failed_runs = [r for r in res.runs if r["exit"] != 0 or r["result"] is None]
+    svg_rel = os.path.relpath(svg_path, os.path.dirname(os.path.abspath(doc_path)))
+    run_rel = os.path.relpath(run_dir, root)
+    cores = dict(machine()).get("cores (nproc)", "?")
+
+    L = []
+    L.append("# Benchmarks: Reef versus Mosquitto")
+    L.append("")
+    L.append("Generated by [`im-bench/compare.sh`](../im-bench/compare.sh) on %s; the whole run took %d min %02d s. "
+             "Both servers ran on the same machine as the load tool (im-bench) and were measured in turn, never at "
+             "the same time: the client and the server share the machine's %s cores, so the figures compare the two "
+             "servers on this machine, not what either does on dedicated hardware. Throughput is compared only flat "
+             "out and latency only at a fixed rate." % (when, took // 60, took % 60, cores))
+    L.append("")
+    if missed or unclear:
+        L.append("**Targets: %d of %d met.%s%s** Details under [Missed targets](#missed-targets)." % (
+            met, len(rows),
+            (" Missed: %s." % "; ".join("%s (%s)" % (r["scenario"], r["figure"]) for r in missed)) if missed else "",
+            (" Inconclusive: %s." % "; ".join("%s (%s)" % (r["scenario"], r["figure"]) for r in unclear))
+            if unclear else ""))
+    else:
+        L.append("**Targets: all %d met.**" % len(rows))
+    if failed_runs:
+        L.append("")
+        L.append("**%d run(s) failed or ended with a non-zero status:** %s (output under `%s/runs/`)." % (
+            len(failed_runs), ", ".join("%s %s round %d (exit %d%s)" % (
+                r["key"], NAMES[r["server"]], r["round"], r["exit"], ", no result" if r["result"] is None else "")
+                for r in failed_runs), run_rel))
+    if rounds < 3:
+        L.append("")
+        L.append("**Only %d round(s) per server: fewer than the 3 a comparison needs.**" % rounds)
+    L.append("")
+    L.append("## Results")
+    L.append("")
+    L.append("Medians over %d round%s per server. The ratio is Reef / Mosquitto; *better* says which direction favours "
+             "a server (for latency and memory a ratio below 1 is better for Reef)." % (rounds, "" if rounds == 1 else "s"))
+    L.append("")
+    L.append("| Scenario | Figure | Better | Reef | Mosquitto | Reef / Mosquitto | Target | Verdict |")
+    L.append("|---|---|---|---:|---:|---:|---|---|")
+    for r in rows:
+        L.append("| %s | %s | %s | %s | %s | %s | %s | %s |" % (
+            r["scenario"], r["figure"], r["better"], r["reef"], r["mosquitto"], r["ratio"], r["target"],
+            verdict(r, "met", "**missed**", "**inconclusive**")))
+    L.append("")
+    L.append("### Missed targets")
+    L.append("")
+    if missed or unclear:
+        for r in missed:
+            L.append("- " + r["miss"])
+        for r in unclear:
+            L.append("- Inconclusive: " + r["inconclusive"])
+    else:
+        L.append("None: every target above is met in this run.")
+    L.append("")
+    L.append("## Latency at a fixed rate")
+    L.append("")
+    L.append("![End-to-end latency percentiles of the fixed-rate QoS 1 pairs run, Reef and Mosquitto](%s)" % svg_rel)
+    L.append("")
+    if curves.get("reef") and curves.get("mosquitto"):
+        L.append("Median over the rounds, in ms: " + "; ".join(
+            "%s p50 %s, p90 %s, p99 %s, max %s" % ((NAMES[s],) + tuple(fmt_ms(v * 1000) for v in curves[s]))
+            for s in SERVERS) + ". End-to-end latency is from the sender's timestamp in the payload to arrival at "
+            "the receiver, both in the load tool, so it includes the tool's own scheduling delays.")
+    else:
+        L.append("The fixed-rate run produced no latency figures for at least one server.")
+    L.append("")
+    if others:
+        L.append("## Other figures (no target)")
+        L.append("")
+        L.append("| Scenario | Figure | Better | Reef | Mosquitto | Reef / Mosquitto |")
+        L.append("|---|---|---|---:|---:|---:|")
+        for o in others:
+            L.append("| %s | %s | %s | %s | %s | %s |" % o)
+        L.append("")
+        L.append("How im-bench counts: *delivered msg/s* is the number of deliveries of the messages published inside "
+                 "the measurement window that arrived before the end of the drain, divided by the window's length; "
+                 "*published msg/s* is what the publishers managed to write during the window (a server that stops "
+                 "reading holds them back through TCP flow control, QoS 1 also through the PUBACK window); *lost* "
+                 "counts messages published in the window that had not arrived when the drain bound ended the run "
+                 "(still queued in the server or in socket buffers, or dropped). Flat out with QoS 0 nothing but TCP "
+                 "flow control holds the publishers back, so a server that accepts more than it can forward builds a "
+                 "backlog, and messages of the window queue behind those of the warm-up.")
+        L.append("")
+    L.append("## Per-round numbers")
+    L.append("")
+    L.append("Runs in the order they ran within each scenario: Reef, Mosquitto, Reef, Mosquitto, ... The raw JSON "
+             "line of every run is in `%s/results.jsonl` (one wrapper object per run, the tool's line under "
+             "`result`), with each run's full output under `runs/` and the server logs under `logs/`; "
+             "`im-bench/target/` is not committed." % run_rel)
+    for t in raw_tables(res):
+        L.append("")
+        L.append(t)
+    L.append("")
+    notes = log_notes(run_dir)
+    L.append("## Server log notes")
+    L.append("")
+    if notes:
+        L.append("Warnings and errors the servers logged during the runs (Reef: after its start-up; Mosquitto's "
+                 "warning about running as root left out), counted per server start:")
+        L.append("")
+        L.append("| Server | Start | Count | Message |")
+        L.append("|---|---|---:|---|")
+        for server, phase, n, text in notes:
+            L.append("| %s | %s | %d | %s |" % (server, phase, n, text.replace("|", "\\|")))
+    else:
+        L.append("Neither server logged a warning or an error during the runs.")
+    L.append("")
+    L.append("## Parameters")
+    L.append("")
+    changed = [(n, d, param(n), dflt) for n, d, dflt in PARAMS if param(n) != dflt]
+    if changed:
+        L.append("**This run used non-default settings:** " + "; ".join(
+            "%s = %s instead of %s (`COMPARE_%s`)" % (d, v, dflt, n) for n, d, v, dflt in changed) + ".")
+        L.append("")
+    fixed = fmt_int(int(param("FIXED_RATE")))
+    W, D, DR = param("WARMUP"), param("DURATION"), param("DRAIN")
+    L.append("Every scenario uses MQTT 3.1.1 on loopback TCP, anonymous clients, and im-bench's defaults for everything "
+             "not listed (2 event-loop threads in the tool, QoS 1 window of 100 publications per publisher, keep-alive "
+             "60 s). The same command line is used for both servers; only `--port` (and `--pid`, `--client-id`) "
+             "differ.")
+    L.append("")
+    L.append("| Scenario | im-bench command | Rounds |")
+    L.append("|---|---|---:|")
+    cmds = [
+        ("pairs-q0", "pairs QoS 0 flat out", "pairs --pairs %s --size %s --qos 0 --rate 0 --warmup %s --duration %s "
+         "--drain %s" % (param("PAIRS"), param("SIZE"), W, D, DR)),
+        ("pairs-q1", "pairs QoS 1 flat out", "pairs --pairs %s --size %s --qos 1 --rate 0 --warmup %s --duration %s "
+         "--drain %s" % (param("PAIRS"), param("SIZE"), W, D, DR)),
+        ("pairs-q1-fixed", "pairs QoS 1 at %s msg/s" % fixed, "pairs --pairs %s --size %s --qos 1 --rate %s --warmup %s "
+         "--duration %s --drain %s" % (param("PAIRS"), param("SIZE"), param("FIXED_RATE"), W, D, DR)),
+        ("fanout-q0", "fanout QoS 0 flat out", "fanout --publishers 1 --subscribers %s --size %s --qos 0 --rate 0 "
+         "--warmup %s --duration %s --drain %s" % (param("FANOUT_SUBS"), param("SIZE"), W, D, DR)),
+        ("offline", "offline", "offline --messages %s --size %s --client-id bench-offline-<run>-<server>-<round>"
+         % (param("OFFLINE_MSGS"), param("SIZE"))),
+        ("connections", "connections", "connections --clients %s --rate %s --hold %s --pid <server pid>"
+         % (param("CONN_CLIENTS"), param("CONN_RATE"), param("CONN_HOLD"))),
+    ]
+    for key, name, cmd in cmds:
+        if key in res.keys():
+            n = len(res.of(key, "reef"))
+            L.append("| %s | `%s` | %d + %d |" % (name, cmd, n, len(res.of(key, "mosquitto"))))
+    L.append("")
+    L.append("- **Order.** `connections` ran first, every round on a freshly started server: Reef started (new empty "
+             "database), measured, stopped; then Mosquitto started (new persistence directory), measured, stopped; "
+             "and so on for each round, so resident-memory growth is measured on a server no earlier load had grown. "
+             "Then both servers were started fresh once and stayed up for the other scenarios, which ran scenario by "
+             "scenario, each alternating Reef, Mosquitto, Reef, Mosquitto, ... with %s s of pause between runs. "
+             "Reef was started %s times and Mosquitto %s times in all."
+             % (param("SETTLE"), env("COMPARE_REEF_STARTS", "?"), env("COMPARE_MOSQ_STARTS", "?")))
+    L.append("- **Queue bound.** Both servers queue at most %s messages per session: Reef `REEF_MQTT_MAX_QUEUED=%s`, "
+             "Mosquitto `max_queued_messages %s` (the offline scenario queues %s). Reef's inflight window is its default "
+             "(`REEF_MQTT_MAX_INFLIGHT` 64); Mosquitto's `max_inflight_messages` is its default (20)."
+             % (fmt_int(int(param("MAX_QUEUED"))), param("MAX_QUEUED"), param("MAX_QUEUED"),
+                fmt_int(int(param("OFFLINE_MSGS")))))
+    L.append("- **Reef** was started with the README's run command from the repository root, in its own process group: "
+             "`REEF_MQTT_ALLOW_ANONYMOUS=true REEF_MQTT_PORT=<free> REEF_HTTP_PORT=<free> REEF_MANAGEMENT_PORT=<free> "
+             "REEF_MQTT_WS_PORT=-1 REEF_MQTT_MAX_QUEUED=%s REEF_DATA_DIR=<fresh temporary directory> %s`; "
+             "ready when `GET /api/v1/health` answered 200; stopped with SIGTERM to the process group. Everything else "
+             "is Reef's default (Netty I/O threads: twice the cores; embedded PostgreSQL). The benchmark topics "
+             "(`bench/...`) are plain MQTT, routed by the broker in the resource adapter without entering the "
+             "container." % (param("MAX_QUEUED"), env("COMPARE_REEF_COMMAND", "mvn -q -o -Prun")))
+    for p in jvm_settings(run_dir):
+        L.append("  - Server JVM " + p + ".")
+    L.append("  - Memory per connection is the growth of the server JVM's resident memory (VmRSS, read by im-bench "
+             "from `/proc/<pid>/status`) from before the first connection to the end of the hold, divided by the "
+             "connections; for a JVM it includes heap the collector has not returned, so it is an upper bound on "
+             "what the connections retain.")
+    conf = read(os.path.join(run_dir, "mosquitto.conf")).strip()
+    L.append("- **Mosquitto** ran in the foreground as a background job of the script, with this generated config "
+             "(port and directory per run; `user` keeps it from switching to the `mosquitto` user, who could not write "
+             "the temporary persistence directory; logging limited to errors and warnings, so %s connection "
+             "notices are not written out during the runs). Its persistence writes the in-memory state to "
+             "`mosquitto.db` at its autosave interval and on shutdown; queued messages live in memory meanwhile."
+             % fmt_int(int(param("CONN_CLIENTS"))))
+    L.append("")
+    L.append("```")
+    L.append(conf)
+    L.append("```")
+    L.append("")
+    L.append("## Machine")
+    L.append("")
+    L.append("| | |")
+    L.append("|---|---|")
+    for k, v in machine():
+        L.append("| %s | %s |" % (k, v))
+    L.append("")
+    L.append("## Versions")
+    L.append("")
+    L.append("| | |")
+    L.append("|---|---|")
+    for k, v in versions(root, run_dir):
+        L.append("| %s | %s |" % (k, v))
+    L.append("")
+    L.append("## How to reproduce")
+    L.append("")
+    L.append("```sh")
+    L.append("im-bench/compare.sh            # from any directory; about 15 minutes on 2 cores")
+    L.append("im-bench/compare.sh --help     # the settings, e.g. COMPARE_ROUNDS=5, COMPARE_DURATION=20")
+    L.append("```")
+    L.append("")
+    L.append("It needs Java 17+, Maven, python3 and Debian's apt (it installs the `mosquitto` package when `mosquitto` "
+             "is missing). It picks free loopback ports, so nothing else has to be stopped, but other load on the "
+             "machine skews the figures. It rewrites this file and `%s`; a run's raw results stay in "
+             "`im-bench/target/compare-<timestamp>/`." % os.path.basename(svg_path))
+    L.append("")
+    with open(doc_path, "w", encoding="utf-8") as f:
+        f.write("\n".join(L))
+
+
+def load_params(run_dir):
+    """compare.sh leaves its settings in params.env, so a run directory can be reported again later."""
+    for line in read(os.path.join(run_dir, "params.env")).splitlines():
+        if "=" in line and not line.startswith("#"):
+            k, v = line.split("=", 1)
+            os.environ.setdefault(k.strip(), v.strip())
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--root", required=True)
+    ap.add_argument("--run-dir", required=True)
+    ap.add_argument("--doc", required=True)
+    ap.add_argument("--svg", required=True)
+    a = ap.parse_args()
+    load_params(a.run_dir)
+    res = Results(os.path.join(a.run_dir, "results.jsonl"))
+    rows = target_rows(res)
+    others = other_rows(res)
+    curves = latency_svg(res, a.svg + ".tmp")
+    document(a.root, a.run_dir, res, rows, others, curves, a.doc + ".tmp", a.svg)
+    os.replace(a.svg + ".tmp", a.svg)
+    os.replace(a.doc + ".tmp", a.doc)
+    summary = os.path.join(a.run_dir, "summary.txt")
+    with open(summary, "w", encoding="utf-8") as f:
+        for r in rows:
+            f.write("%-45s %-50s reef %-12s mosquitto %-12s ratio %-8s target %-16s %s\n" % (
+                r["scenario"], r["figure"], r["reef"], r["mosquitto"], r["ratio"], r["target"],
+                verdict(r, "met", "MISSED", "INCONCLUSIVE")))
+    sys.stdout.write(read(summary))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
