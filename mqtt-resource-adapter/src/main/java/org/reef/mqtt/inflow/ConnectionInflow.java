@@ -128,7 +128,18 @@ public final class ConnectionInflow {
         return true;
     }
 
-    private final class DrainWork implements Work {
+    private final class DrainWork implements RejectableWork {
+
+        /** Never going to run: fail what waits, so the connection is acknowledged negatively and reads again. */
+        @Override
+        public void rejected(Exception cause) {
+            InflowDelivery parked = queue.peek();
+            scheduled.set(false);
+            failAll(cause);
+            if (parked != null) {
+                parked.activations().forEach(MqttActivation::wakeNext);
+            }
+        }
 
         @Override
         public void run() {

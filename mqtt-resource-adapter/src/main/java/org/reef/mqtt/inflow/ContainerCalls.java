@@ -1,6 +1,5 @@
 package org.reef.mqtt.inflow;
 
-import jakarta.resource.spi.work.Work;
 import jakarta.resource.spi.work.WorkException;
 import jakarta.resource.spi.work.WorkManager;
 
@@ -17,7 +16,7 @@ final class ContainerCalls {
     static <R> CompletionStage<R> submit(WorkManager workManager, Callable<R> call) {
         CompletableFuture<R> result = new CompletableFuture<>();
         try {
-            workManager.scheduleWork(new Work() {
+            workManager.scheduleWork(new RejectableWork() {
                 @Override
                 public void run() {
                     try {
@@ -25,6 +24,11 @@ final class ContainerCalls {
                     } catch (Exception | Error e) {
                         result.completeExceptionally(e);
                     }
+                }
+
+                @Override
+                public void rejected(Exception cause) {
+                    result.completeExceptionally(cause);
                 }
 
                 @Override

@@ -23,13 +23,22 @@ import java.util.logging.Logger;
 public final class WorkDispatcher implements WorkManager {
 
     private static final Logger LOG = Logger.getLogger(WorkDispatcher.class.getName());
+    /** How long the dispatcher keeps offering one Work to a full container pool. */
+    private static final long RETRY_MILLIS = 10_000;
 
     private final WorkManager container;
     private final BlockingQueue<Work> queue;
     private final Thread thread;
     private volatile boolean running = true;
 
+    private final long retryMillis;
+
     public WorkDispatcher(WorkManager container, int capacity) {
+        this(container, capacity, RETRY_MILLIS);
+    }
+
+    WorkDispatcher(WorkManager container, int capacity, long retryMillis) {
+        this.retryMillis = retryMillis;
         this.container = container;
         this.queue = new LinkedBlockingQueue<>(capacity);
         this.thread = new Thread(this::dispatch, "reef-mqtt-dispatch");
@@ -48,13 +57,43 @@ public final class WorkDispatcher implements WorkManager {
             if (work == null) {
                 continue;
             }
+            hand(work);
+        }
+    }
+
+    /**
+     * Passes one Work to the container. A full container pool refuses (WildFly's default JCA pool rejects when its
+     * queue is full): the dispatcher, which may wait, retries for a while before it gives the Work up and tells it.
+     */
+    private void hand(Work work) {
+        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(retryMillis);
+        long pause = 1;
+        while (true) {
             try {
                 container.scheduleWork(work);
+                return;
             } catch (WorkException | RuntimeException e) {
-                LOG.log(Level.WARNING, "The WorkManager refused work: {0}", e.toString());
-                work.release();
+                if (!running || System.nanoTime() > deadline) {
+                    LOG.log(Level.WARNING, "The WorkManager refused work: {0}", e.toString());
+                    refuse(work, e);
+                    return;
+                }
             }
+            try {
+                TimeUnit.MILLISECONDS.sleep(pause);
+            } catch (InterruptedException e) {
+                refuse(work, e);
+                return;
+            }
+            pause = Math.min(pause * 2, 100);
         }
+    }
+
+    private static void refuse(Work work, Exception cause) {
+        if (work instanceof RejectableWork rejectable) {
+            rejectable.rejected(cause);
+        }
+        work.release();
     }
 
     /** Stops the dispatcher thread, waiting for it with a bound; Work still queued is released. */
@@ -68,7 +107,7 @@ public final class WorkDispatcher implements WorkManager {
         }
         Work left;
         while ((left = queue.poll()) != null) {
-            left.release();
+            refuse(left, new WorkRejectedException("the adapter is stopping"));
         }
     }
 

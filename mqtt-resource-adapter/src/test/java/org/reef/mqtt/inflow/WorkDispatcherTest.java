@@ -54,6 +54,37 @@ class WorkDispatcherTest {
         }
     }
 
+    @Test
+    void aFullContainerPoolIsRetriedAndAWorkItNeverTakesIsTold() throws Exception {
+        RejectingContainer container = new RejectingContainer(3);
+        WorkDispatcher dispatcher = new WorkDispatcher(container, 10, 300);
+        try {
+            CountDownLatch ran = new CountDownLatch(1);
+            dispatcher.scheduleWork(work(ran::countDown));
+            assertTrue(ran.await(5, TimeUnit.SECONDS), "taken after three refusals");
+
+            container.refuseAlways();
+            CountDownLatch told = new CountDownLatch(1);
+            dispatcher.scheduleWork(new RejectableWork() {
+                @Override
+                public void rejected(Exception cause) {
+                    told.countDown();
+                }
+
+                @Override
+                public void run() {
+                }
+
+                @Override
+                public void release() {
+                }
+            });
+            assertTrue(told.await(5, TimeUnit.SECONDS), "the refused work learned it will never run");
+        } finally {
+            dispatcher.stop();
+        }
+    }
+
     private static Work work(Runnable body) {
         return new Work() {
             @Override
@@ -65,6 +96,55 @@ class WorkDispatcherTest {
             public void release() {
             }
         };
+    }
+
+    /** A container that refuses a number of times (or always), as WildFly's full JCA pool does. */
+    private static final class RejectingContainer implements WorkManager {
+        private final java.util.concurrent.atomic.AtomicInteger refusals;
+
+        RejectingContainer(int refusals) {
+            this.refusals = new java.util.concurrent.atomic.AtomicInteger(refusals);
+        }
+
+        void refuseAlways() {
+            refusals.set(Integer.MAX_VALUE);
+        }
+
+        @Override
+        public void scheduleWork(Work work) throws WorkRejectedException {
+            if (refusals.getAndDecrement() > 0) {
+                throw new WorkRejectedException("pool full");
+            }
+            work.run();
+        }
+
+        @Override
+        public void scheduleWork(Work work, long startTimeout, ExecutionContext context, WorkListener listener)
+                throws WorkRejectedException {
+            scheduleWork(work);
+        }
+
+        @Override
+        public void doWork(Work work) {
+            work.run();
+        }
+
+        @Override
+        public void doWork(Work work, long startTimeout, ExecutionContext context, WorkListener listener) {
+            work.run();
+        }
+
+        @Override
+        public long startWork(Work work) throws WorkRejectedException {
+            scheduleWork(work);
+            return 0;
+        }
+
+        @Override
+        public long startWork(Work work, long startTimeout, ExecutionContext context, WorkListener listener)
+                throws WorkRejectedException {
+            return startWork(work);
+        }
     }
 
     /** A container whose scheduleWork blocks until released, as a saturated WildFly pool does. */
