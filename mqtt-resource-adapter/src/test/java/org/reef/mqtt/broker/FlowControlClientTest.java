@@ -15,11 +15,9 @@ import io.netty.handler.codec.mqtt.MqttProperties.MqttPropertyType;
 import io.netty.handler.codec.mqtt.MqttPublishMessage;
 import io.netty.handler.codec.mqtt.MqttPublishVariableHeader;
 import io.netty.handler.codec.mqtt.MqttQoS;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.reef.mqtt.session.Session;
-import org.reef.mqtt.testing.RunningBroker;
 
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayDeque;
@@ -43,25 +41,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * (sections 3.1.2.11.4 and 3.2.2.3.6), in both directions.
  */
 @Timeout(value = 10, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
-class FlowControlClientTest {
+class FlowControlClientTest extends BrokerTestBase {
 
-    private RunningBroker broker;
-    private Hive5 hive;
-
-    private void start(BrokerConfig config) throws InterruptedException {
-        broker = RunningBroker.start(config);
-        hive = new Hive5(broker);
-    }
-
-    @AfterEach
-    void stop() throws InterruptedException {
-        if (hive != null) {
-            hive.close();
-        }
-        if (broker != null) {
-            broker.close();
-        }
-    }
 
     // ---- Receive Maximum of the client ----
 

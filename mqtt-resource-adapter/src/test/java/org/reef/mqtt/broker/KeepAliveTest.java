@@ -9,10 +9,8 @@ import io.netty.handler.codec.mqtt.MqttMessageType;
 import io.netty.handler.codec.mqtt.MqttProperties.MqttPropertyType;
 import io.netty.handler.codec.mqtt.MqttQoS;
 import io.netty.handler.codec.mqtt.MqttVersion;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
-import org.reef.mqtt.testing.RunningBroker;
 
 import java.util.List;
 import java.util.concurrent.BlockingQueue;
@@ -28,25 +26,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * pings stays; Server Keep Alive is enforced.
  */
 @Timeout(value = 10, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
-class KeepAliveTest {
+class KeepAliveTest extends BrokerTestBase {
 
-    private RunningBroker broker;
-    private Hive5 hive;
-
-    private void start(BrokerConfig config) throws InterruptedException {
-        broker = RunningBroker.start(config);
-        hive = new Hive5(broker);
-    }
-
-    @AfterEach
-    void stop() throws InterruptedException {
-        if (hive != null) {
-            hive.close();
-        }
-        if (broker != null) {
-            broker.close();
-        }
-    }
 
     /** [MQTT-3.1.2-24]: nothing received for 1.5 x keep-alive: the server closes the connection. */
     @Test

@@ -11,10 +11,8 @@ import io.netty.handler.codec.mqtt.MqttMessage;
 import io.netty.handler.codec.mqtt.MqttMessageType;
 import io.netty.handler.codec.mqtt.MqttProperties;
 import io.netty.handler.codec.mqtt.MqttProperties.MqttPropertyType;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
-import org.reef.mqtt.testing.RunningBroker;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -36,25 +34,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * enhanced authentication, unsupported protocol levels, a second CONNECT, Server Keep Alive, and session takeover.
  */
 @Timeout(value = 10, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
-class Mqtt5ConnectTest {
+class Mqtt5ConnectTest extends BrokerTestBase {
 
-    private RunningBroker broker;
-    private Hive5 hive;
-
-    private void start(BrokerConfig config) throws InterruptedException {
-        broker = RunningBroker.start(config);
-        hive = new Hive5(broker);
-    }
-
-    @AfterEach
-    void stop() throws InterruptedException {
-        if (hive != null) {
-            hive.close();
-        }
-        if (broker != null) {
-            broker.close();
-        }
-    }
 
     /** MQTT 5.0 section 3.1.3.1 and 3.2.2.3.7: an empty client id gets an Assigned Client Identifier. */
     @Test
