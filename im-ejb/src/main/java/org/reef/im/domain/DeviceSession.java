@@ -18,12 +18,10 @@ import java.time.Instant;
 @NamedQuery(name = DeviceSession.CONNECTED_OF_USER,
         query = "select d from DeviceSession d where d.username = :username and d.connected = true")
 @NamedQuery(name = DeviceSession.BY_TOKEN, query = "select d from DeviceSession d where d.tokenDigest = :digest")
-@NamedQuery(name = DeviceSession.OF_USER, query = "select d from DeviceSession d where d.username = :username")
 public class DeviceSession {
 
     public static final String CONNECTED_OF_USER = "DeviceSession.connectedOfUser";
     public static final String BY_TOKEN = "DeviceSession.byToken";
-    public static final String OF_USER = "DeviceSession.ofUser";
 
     @Id
     @Column(name = "client_id", length = 256)

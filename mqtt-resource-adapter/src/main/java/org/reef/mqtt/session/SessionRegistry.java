@@ -1,7 +1,5 @@
 package org.reef.mqtt.session;
 
-import java.util.Collection;
-import java.util.Collections;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
 
@@ -29,9 +27,5 @@ public final class SessionRegistry {
 
     public int size() {
         return sessions.size();
-    }
-
-    public Collection<Session> all() {
-        return Collections.unmodifiableCollection(sessions.values());
     }
 }

@@ -13,12 +13,10 @@ import io.netty.handler.codec.mqtt.MqttProperties.MqttPropertyType;
 import io.netty.handler.codec.mqtt.MqttPublishMessage;
 import io.netty.handler.codec.mqtt.MqttQoS;
 import io.netty.handler.codec.mqtt.MqttSubAckMessage;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.reef.mqtt.session.Session;
-import org.reef.mqtt.testing.RunningBroker;
 
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
@@ -42,21 +40,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * (section 3.3.2.3.4), QoS 2 both ways (section 4.3.3) and PUBREL for an unknown packet identifier.
  */
 @Timeout(value = 10, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
-class Mqtt5PublishTest {
-
-    private RunningBroker broker;
-    private Hive5 hive;
+class Mqtt5PublishTest extends BrokerTestBase {
 
     @BeforeEach
     void start() throws InterruptedException {
-        broker = RunningBroker.start();
-        hive = new Hive5(broker);
-    }
-
-    @AfterEach
-    void stop() throws InterruptedException {
-        hive.close();
-        broker.close();
+        start(BrokerConfig.forTests());
     }
 
     // ---- properties ----

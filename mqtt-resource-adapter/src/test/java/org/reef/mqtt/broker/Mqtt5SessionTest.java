@@ -10,7 +10,6 @@ import io.netty.handler.codec.mqtt.MqttMessageType;
 import io.netty.handler.codec.mqtt.MqttProperties;
 import io.netty.handler.codec.mqtt.MqttProperties.MqttPropertyType;
 import io.netty.handler.codec.mqtt.MqttQoS;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -32,21 +31,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * 3.3.2.3.3) with real MQTT 5 clients.
  */
 @Timeout(value = 10, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
-class Mqtt5SessionTest {
-
-    private RunningBroker broker;
-    private Hive5 hive;
+class Mqtt5SessionTest extends BrokerTestBase {
 
     @BeforeEach
     void start() throws InterruptedException {
-        broker = RunningBroker.start();
-        hive = new Hive5(broker);
-    }
-
-    @AfterEach
-    void stop() throws InterruptedException {
-        hive.close();
-        broker.close();
+        start(BrokerConfig.forTests());
     }
 
     @Test

@@ -7,12 +7,10 @@ import com.hivemq.client.mqtt.mqtt5.message.publish.Mqtt5Publish;
 import io.netty.handler.codec.mqtt.MqttProperties;
 import io.netty.handler.codec.mqtt.MqttProperties.MqttPropertyType;
 import io.netty.handler.codec.mqtt.MqttQoS;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.reef.mqtt.session.Session;
-import org.reef.mqtt.testing.RunningBroker;
 
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.TimeUnit;
@@ -27,21 +25,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * 0x04, a normal DISCONNECT, and the will's RETAIN flag.
  */
 @Timeout(value = 10, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
-class Mqtt5WillTest {
-
-    private RunningBroker broker;
-    private Hive5 hive;
+class Mqtt5WillTest extends BrokerTestBase {
 
     @BeforeEach
     void start() throws InterruptedException {
-        broker = RunningBroker.start();
-        hive = new Hive5(broker);
-    }
-
-    @AfterEach
-    void stop() throws InterruptedException {
-        hive.close();
-        broker.close();
+        start(BrokerConfig.forTests());
     }
 
     /** [MQTT-3.1.3-9]: a client back before the Will Delay Interval ended keeps its will unpublished. */

@@ -7,12 +7,10 @@ import com.hivemq.client.mqtt.mqtt5.Mqtt5BlockingClient;
 import io.netty.handler.codec.mqtt.MqttMessage;
 import io.netty.handler.codec.mqtt.MqttPublishMessage;
 import io.netty.handler.codec.mqtt.MqttQoS;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.reef.mqtt.session.Session;
-import org.reef.mqtt.testing.RunningBroker;
 
 import java.io.EOFException;
 import java.nio.ByteBuffer;
@@ -36,25 +34,15 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * it loses is counted.
  */
 @Timeout(value = 15, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
-class SlowConsumerTest {
+class SlowConsumerTest extends BrokerTestBase {
 
     private static final int MAX_QUEUED = 100;
     /** Messages published between two checks that the fast subscriber keeps up. */
     private static final int BURST = 50;
 
-    private RunningBroker broker;
-    private Hive5 hive;
-
     @BeforeEach
     void start() throws InterruptedException {
-        broker = RunningBroker.start(TestConfig.defaults().maxQueued(MAX_QUEUED).build());
-        hive = new Hive5(broker);
-    }
-
-    @AfterEach
-    void stop() throws InterruptedException {
-        hive.close();
-        broker.close();
+        start(TestConfig.defaults().maxQueued(MAX_QUEUED).build());
     }
 
     /** QoS 1 deliveries fill the stalled client's window (64) first, then its queue. */

@@ -27,7 +27,6 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
-import org.reef.mqtt.testing.RunningBroker;
 
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -49,20 +48,17 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * Local on a shared subscription (section 3.8.3.1).
  */
 @Timeout(value = 10, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
-class SubscriptionOptionsTest {
+class SubscriptionOptionsTest extends BrokerTestBase {
 
-    private RunningBroker broker;
-    private Hive5 hive;
     private final List<MqttAsyncClient> pahoClients = new ArrayList<>();
 
     @BeforeEach
     void start() throws InterruptedException {
-        broker = RunningBroker.start();
-        hive = new Hive5(broker);
+        start(BrokerConfig.forTests());
     }
 
     @AfterEach
-    void stop() throws InterruptedException {
+    void closePahoClients() {
         for (MqttAsyncClient client : pahoClients) {
             try {
                 if (client.isConnected()) {
@@ -73,8 +69,6 @@ class SubscriptionOptionsTest {
                 // already gone
             }
         }
-        hive.close();
-        broker.close();
     }
 
     /** [MQTT-3.8.3-3]: with No Local the subscriber does not get its own publications. */
