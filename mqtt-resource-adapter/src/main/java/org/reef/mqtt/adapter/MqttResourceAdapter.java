@@ -125,6 +125,14 @@ public class MqttResourceAdapter implements ResourceAdapter {
             + "lifetime of MQTT 3.1.1 persistent sessions (4294967295: never expire)")
     private Long maxSessionExpiry = 0xFFFF_FFFFL;
 
+    @ConfigProperty(defaultValue = "50", description = "New MQTT connections per second accepted from one remote IP "
+            + "address, over all listeners (0: no limit); beyond it CONNACK 0x9F (MQTT 3.1.1: 0x03) and close")
+    private Integer connectRate = BrokerConfig.DEFAULT_CONNECT_RATE;
+
+    @ConfigProperty(defaultValue = "200", description = "MQTT connections one remote IP address may open at once "
+            + "before connectRate paces it")
+    private Integer connectBurst = BrokerConfig.DEFAULT_CONNECT_BURST;
+
     /** Work waiting for the container's WorkManager; beyond it new deliveries are refused as back-pressure. */
     private static final int WORK_QUEUE_CAPACITY = 10_000;
 
@@ -139,7 +147,7 @@ public class MqttResourceAdapter implements ResourceAdapter {
         try {
             config = new BrokerConfig(maxPacketSize, maxClientIdLength, allowAnonymous,
                     maxInflight, ioThreads, maxQueued, maxTopicLength, maxTopicLevels, maxKeepAlive, maxConnections,
-                    topicAliasMaximum, maxSessionExpiry);
+                    topicAliasMaximum, maxSessionExpiry, connectRate, connectBurst);
             listeners = new ListenerConfig(host, port, tlsPort, wsPort, wssPort, wsPath,
                     TlsConfig.fromProperties(tlsKeystore, tlsKeystorePassword, tlsKeystoreType, tlsTruststore,
                             tlsTruststorePassword, tlsClientAuth));
@@ -430,6 +438,22 @@ public class MqttResourceAdapter implements ResourceAdapter {
         this.maxSessionExpiry = maxSessionExpiry;
     }
 
+    public Integer getConnectRate() {
+        return connectRate;
+    }
+
+    public void setConnectRate(Integer connectRate) {
+        this.connectRate = connectRate;
+    }
+
+    public Integer getConnectBurst() {
+        return connectBurst;
+    }
+
+    public void setConnectBurst(Integer connectBurst) {
+        this.connectBurst = connectBurst;
+    }
+
     @Override
     public boolean equals(Object o) {
         return o instanceof MqttResourceAdapter other && Objects.equals(host, other.host)
@@ -443,6 +467,8 @@ public class MqttResourceAdapter implements ResourceAdapter {
                 && Objects.equals(maxConnections, other.maxConnections)
                 && Objects.equals(topicAliasMaximum, other.topicAliasMaximum)
                 && Objects.equals(maxSessionExpiry, other.maxSessionExpiry)
+                && Objects.equals(connectRate, other.connectRate)
+                && Objects.equals(connectBurst, other.connectBurst)
                 && Objects.equals(tlsPort, other.tlsPort) && Objects.equals(tlsKeystore, other.tlsKeystore)
                 && Objects.equals(tlsKeystoreType, other.tlsKeystoreType)
                 && Objects.equals(tlsTruststore, other.tlsTruststore)

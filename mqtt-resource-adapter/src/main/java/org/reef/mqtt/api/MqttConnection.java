@@ -53,6 +53,25 @@ public interface MqttConnection extends AutoCloseable {
      */
     boolean disconnect(String clientId) throws ResourceException;
 
+    /**
+     * How many sessions hold a subscription to exactly this topic filter right now: compared as strings with the
+     * filter as subscribed (so {@code chat/room/7} counts neither {@code chat/room/+} nor {@code chat/#}, and a shared
+     * filter keeps its {@code $share/group/} prefix), one per session, offline persistent sessions included. Cheap:
+     * one lookup, no scan over sessions.
+     *
+     * @throws ResourceException if the filter is not a valid topic filter
+     */
+    int subscriberCount(String topicFilter) throws ResourceException;
+
+    /**
+     * Whether the session of {@code clientId} holds a subscription to exactly this topic filter right now (compared
+     * as {@link #subscriberCount} does). A connection-scoped subscription
+     * ({@link MqttAck#acceptedForConnection}) counts only while its connection lasts.
+     *
+     * @throws ResourceException if the filter is not a valid topic filter
+     */
+    boolean isSubscribed(String clientId, String topicFilter) throws ResourceException;
+
     /** Releases the handle. */
     @Override
     void close() throws ResourceException;

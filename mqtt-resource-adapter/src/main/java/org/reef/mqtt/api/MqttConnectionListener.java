@@ -20,8 +20,9 @@ public interface MqttConnectionListener {
 
     /**
      * Decides whether a client may subscribe to a filter in this endpoint's namespace. Return
-     * {@link MqttAck#ACCEPTED}, or a refusal (MQTT 5 SUBACK reason, e.g. 0x87 Not authorized; MQTT 3.1.1 clients
-     * get 0x80).
+     * {@link MqttAck#ACCEPTED}; {@link MqttAck#acceptedForConnection} for a subscription that ends with the client's
+     * connection and that at most so many sessions may hold at once (a chat room's presence); or a refusal (MQTT 5
+     * SUBACK reason, e.g. 0x87 Not authorized; MQTT 3.1.1 clients get 0x80).
      */
     MqttAck authorizeSubscription(MqttSubscriptionRequest request);
 

@@ -19,10 +19,19 @@ package org.reef.mqtt.broker;
  * @param topicAliasMaximum highest Topic Alias a client may use towards the server (MQTT 5; 0 disables them)
  * @param maxSessionExpiry  longest Session Expiry Interval granted, in seconds (also for MQTT 3.1.1 persistent
  *                          sessions)
+ * @param connectRate       new connections per second admitted from one remote IP address, over all listeners
+ *                          (0: no limit); see {@link ConnectRateLimiter}
+ * @param connectBurst      connections one address may open at once before {@code connectRate} paces it
  */
 public record BrokerConfig(int maxPacketSize, int maxClientIdLength, boolean allowAnonymous,
                            int maxInflight, int ioThreads, int maxQueued, int maxTopicLength, int maxTopicLevels,
-                           int maxKeepAlive, int maxConnections, int topicAliasMaximum, long maxSessionExpiry) {
+                           int maxKeepAlive, int maxConnections, int topicAliasMaximum, long maxSessionExpiry,
+                           int connectRate, int connectBurst) {
+
+    /** Default of {@link #connectRate()}: a device reconnecting in a loop, not a user, reaches it. */
+    public static final int DEFAULT_CONNECT_RATE = 50;
+    /** Default of {@link #connectBurst()}: room for a NAT gateway's clients reconnecting after an outage. */
+    public static final int DEFAULT_CONNECT_BURST = 200;
 
     public BrokerConfig {
         requireRange("maxPacketSize", maxPacketSize, 64, 268_435_455);
@@ -38,6 +47,8 @@ public record BrokerConfig(int maxPacketSize, int maxClientIdLength, boolean all
         if (maxSessionExpiry < 0 || maxSessionExpiry > 0xFFFF_FFFFL) {
             throw new IllegalArgumentException("maxSessionExpiry must be between 0 and 4294967295: " + maxSessionExpiry);
         }
+        requireRange("connectRate", connectRate, 0, 1_000_000);
+        requireRange("connectBurst", connectBurst, 1, 1_000_000);
     }
 
     private static void requireRange(String name, long value, long min, long max) {
@@ -46,9 +57,19 @@ public record BrokerConfig(int maxPacketSize, int maxClientIdLength, boolean all
         }
     }
 
-    /** Defaults for tests: anonymous access, small limits where tests need them. */
+    /**
+     * Defaults for tests: anonymous access, small limits where tests need them, and no connection rate limit (tests
+     * open many connections from one address).
+     */
     public static BrokerConfig forTests() {
         return new BrokerConfig(256 * 1024, 128, true, 64, 1, 1000, 4096, 128, 0, 0, 16,
-                0xFFFF_FFFFL);
+                0xFFFF_FFFFL, 0, DEFAULT_CONNECT_BURST);
+    }
+
+    /** A copy with another connection rate limit. */
+    public BrokerConfig withConnectRate(int rate, int burst) {
+        return new BrokerConfig(maxPacketSize, maxClientIdLength, allowAnonymous, maxInflight, ioThreads, maxQueued,
+                maxTopicLength, maxTopicLevels, maxKeepAlive, maxConnections, topicAliasMaximum, maxSessionExpiry,
+                rate, burst);
     }
 }

@@ -14,6 +14,7 @@ public final class BrokerMetrics {
     private final LongAdder refusedPublishes = new LongAdder();
     private final LongAdder refusedSubscriptions = new LongAdder();
     private final LongAdder queueDrops = new LongAdder();
+    private final LongAdder rateLimitedConnections = new LongAdder();
 
     public void connectionAccepted() {
         connections.increment();
@@ -50,6 +51,15 @@ public final class BrokerMetrics {
 
     public long queueDropCount() {
         return queueDrops.sum();
+    }
+
+    /** A CONNECT refused because its address opened connections faster than the connection rate allows. */
+    public void connectionRateLimited() {
+        rateLimitedConnections.increment();
+    }
+
+    public long rateLimitedConnectionCount() {
+        return rateLimitedConnections.sum();
     }
 
     public void subscriptionRefused() {

@@ -30,6 +30,7 @@ public final class MqttBroker {
     private final BrokerMetrics metrics = new BrokerMetrics();
     private final RetainedMessages retained = new RetainedMessages();
     private final AtomicInteger connected = new AtomicInteger();
+    private final ConnectRateLimiter connectRate;
     private final ConnectionEvents connectionEvents;
     private volatile Authenticator authenticator;
 
@@ -37,6 +38,7 @@ public final class MqttBroker {
         this.config = Objects.requireNonNull(config, "config");
         this.workManager = Objects.requireNonNull(workManager, "workManager");
         this.connectionEvents = new ConnectionEvents(workManager);
+        this.connectRate = new ConnectRateLimiter(config.connectRate(), config.connectBurst());
         this.authenticator = new InflowAuthenticator(connectionEvents, config.allowAnonymous());
     }
 
@@ -67,6 +69,11 @@ public final class MqttBroker {
     /** The endpoints that authenticate clients, authorize subscriptions and hear of connects and disconnects. */
     public ConnectionEvents connectionEvents() {
         return connectionEvents;
+    }
+
+    /** The per-address pace of new connections, shared by every listener. */
+    public ConnectRateLimiter connectRate() {
+        return connectRate;
     }
 
     public RetainedMessages retained() {

@@ -47,6 +47,19 @@ public class MqttConnectionImpl implements MqttConnection {
     }
 
     @Override
+    public int subscriberCount(String topicFilter) throws ResourceException {
+        return current().subscriberCount(topicFilter);
+    }
+
+    @Override
+    public boolean isSubscribed(String clientId, String topicFilter) throws ResourceException {
+        if (clientId == null) {
+            throw new ResourceException("clientId must not be null");
+        }
+        return current().isSubscribed(clientId, topicFilter);
+    }
+
+    @Override
     public void close() {
         MqttManagedConnection managed = managedConnection;
         if (managed != null) {

@@ -62,6 +62,24 @@ public class MqttManagedConnection implements ManagedConnection {
         return factory.adapter().requireStarted().disconnect(clientId);
     }
 
+    int subscriberCount(String topicFilter) throws ResourceException {
+        validFilter(topicFilter);
+        return factory.adapter().requireStarted().router().subscriberCount(topicFilter);
+    }
+
+    boolean isSubscribed(String clientId, String topicFilter) throws ResourceException {
+        validFilter(topicFilter);
+        return factory.adapter().requireStarted().router().isSubscribed(clientId, topicFilter);
+    }
+
+    private static void validFilter(String topicFilter) throws ResourceException {
+        try {
+            Topics.validateTopicFilter(topicFilter, 0, 0);
+        } catch (TopicException e) {
+            throw new ResourceException("invalid topic filter '" + topicFilter + "': " + e.getMessage(), e);
+        }
+    }
+
     private static PublishMessage message(String topic, byte[] payload, int qos, boolean retain)
             throws ResourceException {
         if (payload == null) {

@@ -27,8 +27,11 @@ import java.util.logging.Level;
 import java.util.logging.Logger;
 
 /**
- * Handles CONNECT (MQTT 3.1.1 section 3.1, MQTT 5.0 section 3.1): validates the packet, authenticates, opens or
- * resumes the session, arms the keep-alive timer and answers CONNACK.
+ * Handles CONNECT (MQTT 3.1.1 section 3.1, MQTT 5.0 section 3.1): paces connections per address, validates the
+ * packet, authenticates, opens or resumes the session, arms the keep-alive timer and answers CONNACK.
+ *
+ * <p>An address over its connection rate is refused first, with CONNACK 0x9F Connection rate exceeded (MQTT 5.0
+ * section 3.2.2.2) or, for MQTT 3.1.x, 0x03 Server unavailable, and the connection closed.
  *
  * <p>Authentication and session takeover may complete on other threads; meanwhile the connection reads nothing more
  * and the packets already read wait in {@link MqttConnectionHandler}. The event loop never blocks.
@@ -55,6 +58,13 @@ final class ConnectHandler {
         boolean v5 = level == 5;
         MqttProperties properties = v5 ? header.properties() : MqttProperties.NO_PROPERTIES;
 
+        if (!broker.connectRate().tryAcquire(ctx.channel().remoteAddress())) {
+            // Before anything else, and before the container is asked: a refused attempt costs one answer.
+            broker.metrics().connectionRateLimited();
+            refuse(ctx, level, MqttConnectReturnCode.CONNECTION_REFUSED_SERVER_UNAVAILABLE,
+                    MqttConnectReturnCode.CONNECTION_REFUSED_CONNECTION_RATE_EXCEEDED, "connection rate exceeded");
+            return;
+        }
         if (!header.isWillFlag() && (header.willQos() != 0 || header.isWillRetain())) {
             // MQTT 3.1.1 [MQTT-3.1.2-11], [MQTT-3.1.2-13], [MQTT-3.1.2-15]
             protocolError(ctx, level, "will QoS or retain set without a will");

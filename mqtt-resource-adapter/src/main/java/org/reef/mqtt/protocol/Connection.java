@@ -4,7 +4,9 @@ import org.reef.mqtt.inflow.ConnectionInflow;
 import org.reef.mqtt.session.Session;
 
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.atomic.AtomicReference;
 
 /**
@@ -35,6 +37,11 @@ final class Connection {
     int inboundUnacknowledged;
     /** Topic Aliases the client set for this connection (MQTT 5.0 section 3.3.2.3.4). */
     final Map<Integer, String> topicAliases = new HashMap<>();
+    /**
+     * Filters this connection subscribed to for itself only ({@link org.reef.mqtt.api.MqttAck#connectionScoped()}):
+     * unsubscribed when the connection ends or is taken over, so a persistent session never keeps them.
+     */
+    final Set<String> connectionScoped = new HashSet<>();
     /** The will of this connection, taken once: by the close handler, or by a takeover. */
     final AtomicReference<WillMessage> will = new AtomicReference<>();
 

@@ -136,7 +136,8 @@ public final class MqttConnectionHandler extends ChannelInboundHandlerAdapter im
         MqttMessage message;
         while (!connection.paused && (message = held.poll()) != null) {
             try {
-                if (ctx.channel().isActive()) {
+                // After a takeover the session belongs to the newer connection: held packets are dropped.
+                if (ctx.channel().isActive() && !connection.takenOver) {
                     dispatch(ctx, message);
                 }
             } finally {

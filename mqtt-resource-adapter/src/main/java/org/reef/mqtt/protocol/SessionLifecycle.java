@@ -88,6 +88,8 @@ final class SessionLifecycle {
         old.config().setAutoRead(false);
         if (oldConnection != null) {
             oldConnection.takenOver = true;
+            // Runs on the session's owner, which is the old connection's event loop: its state is safe to read.
+            unsubscribeConnectionScoped(session, oldConnection);
             WillMessage will = oldConnection.will.getAndSet(null);
             if (will != null && will.delaySeconds() == 0) {
                 publishWill(will.message());
@@ -112,6 +114,7 @@ final class SessionLifecycle {
             if (!session.detach(channel)) {
                 return;
             }
+            unsubscribeConnectionScoped(session, connection);
             WillMessage will = connection.will.getAndSet(null);
             if (will != null && !connection.disconnectedNormally) {
                 if (will.delaySeconds() == 0 || session.expiryIntervalSeconds() == 0) {
@@ -137,6 +140,19 @@ final class SessionLifecycle {
                 }, expiry, TimeUnit.SECONDS));
             }
         });
+    }
+
+    /**
+     * Removes the subscriptions a connection made for itself only, as an UNSUBSCRIBE would, so that a persistent
+     * session neither keeps nor restores them and their subscriber-limit places are free again. Owner only, while
+     * the connection is (or just stopped being) the session's.
+     */
+    private void unsubscribeConnectionScoped(Session session, Connection connection) {
+        for (String filter : connection.connectionScoped) {
+            broker.router().unsubscribe(session.clientId(), filter);
+            session.subscriptions().remove(filter);
+        }
+        connection.connectionScoped.clear();
     }
 
     /** Ends a session: its subscriptions and queued messages go, and a will still delayed is published. Owner only. */

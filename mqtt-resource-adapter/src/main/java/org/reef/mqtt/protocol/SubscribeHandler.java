@@ -14,6 +14,7 @@ import org.reef.mqtt.session.PublishMessage;
 import org.reef.mqtt.session.Session;
 import org.reef.mqtt.session.Subscription;
 import org.reef.mqtt.session.SubscriptionOptions;
+import org.reef.mqtt.topic.SubscriptionTree;
 import org.reef.mqtt.topic.TopicException;
 import org.reef.mqtt.topic.Topics;
 
@@ -31,6 +32,11 @@ import java.util.logging.Logger;
  * Handles SUBSCRIBE and UNSUBSCRIBE (MQTT 3.1.1 sections 3.8 and 3.10, MQTT 5.0 sections 3.8 and 3.10): validates
  * filters and options, records the subscriptions in the session and the routing tree, answers SUBACK/UNSUBACK, and
  * then sends the retained messages the new subscriptions match, as Retain Handling asks.
+ *
+ * <p>An application that guards a namespace may accept a subscription with conditions
+ * ({@link MqttAck#acceptedForConnection}): a subscriber limit, which the routing tree checks as it adds the
+ * subscription (0x97 Quota exceeded beyond it), and a lifetime bound to this connection, which
+ * {@link SessionLifecycle} ends with the connection.
  */
 final class SubscribeHandler {
 
@@ -87,14 +93,18 @@ final class SubscribeHandler {
         control.pause(ctx);
         CompletableFuture.allOf(verdicts.stream().filter(v -> v != null).toArray(CompletableFuture[]::new))
                 .whenComplete((ignored, failure) -> ctx.executor().execute(() -> {
-                    if (ctx.channel().isActive()) {
+                    // After a takeover the session belongs to the newer connection: this one changes nothing.
+                    if (ctx.channel().isActive() && !connection.takenOver) {
                         complete(ctx, connection, packetId, requests, codes, verdicts, subscriptionId);
                     }
                     control.resume(ctx);
                 }));
     }
 
-    /** Asks every endpoint guarding a namespace the filter reaches into; the first refusal wins. */
+    /**
+     * Asks every endpoint guarding a namespace the filter reaches into; the first refusal wins, and the conditions of
+     * several acceptances add up (connection-scoped if any says so, the smallest subscriber limit).
+     */
     private CompletableFuture<MqttAck> authorize(Connection connection, MqttTopicSubscription request) {
         List<MqttActivation> guards = broker.connectionEvents().guardsOf(request.topicFilter());
         CompletableFuture<MqttAck> verdict = CompletableFuture.completedFuture(MqttAck.ACCEPTED);
@@ -104,9 +114,21 @@ final class SubscribeHandler {
         for (MqttActivation guard : guards) {
             verdict = verdict.thenCompose(previous -> previous.accepted()
                     ? broker.connectionEvents().authorize(guard, question).toCompletableFuture()
+                            .thenApply(next -> next.accepted() ? both(previous, next) : next)
                     : CompletableFuture.completedFuture(previous));
         }
         return verdict;
+    }
+
+    /** Two acceptances: the stricter conditions of both. */
+    private static MqttAck both(MqttAck first, MqttAck second) {
+        if (first == MqttAck.ACCEPTED) {
+            return second;
+        }
+        int a = first.maxSubscribers();
+        int b = second.maxSubscribers();
+        int limit = a == 0 ? b : b == 0 ? a : Math.min(a, b);
+        return new MqttAck(ReasonCodes.SUCCESS, null, first.connectionScoped() || second.connectionScoped(), limit);
     }
 
     private void complete(ChannelHandlerContext ctx, Connection connection, int packetId,
@@ -134,8 +156,24 @@ final class SubscribeHandler {
             int qos = option.qos().value();
             SubscriptionOptions options = new SubscriptionOptions(qos, option.isNoLocal(), option.isRetainAsPublished(),
                     option.retainHandling().value(), subscriptionId == null ? 0 : subscriptionId.intValue());
-            Subscription previous = broker.router().subscribe(new Subscription(connection.clientId, filter, options));
-            session.subscriptions().put(filter, new Subscription(connection.clientId, filter, options));
+            Subscription subscription = new Subscription(connection.clientId, filter, options);
+            SubscriptionTree.Admission<Subscription> admission =
+                    broker.router().subscribe(subscription, ack.maxSubscribers());
+            if (!admission.admitted()) {
+                // MQTT 5.0 section 3.9.3: 0x97 Quota exceeded; MQTT 3.1.1 has only 0x80 Failure
+                broker.metrics().subscriptionRefused();
+                LOG.log(Level.FINE, "Client {0}: subscription to {1} refused: {2} subscribers already",
+                        new Object[]{connection.clientId, filter, ack.maxSubscribers()});
+                codes[i] = connection.isV5() ? ReasonCodes.QUOTA_EXCEEDED : ReasonCodes.UNSPECIFIED_ERROR;
+                continue;
+            }
+            Subscription previous = admission.replaced();
+            session.subscriptions().put(filter, subscription);
+            if (ack.connectionScoped()) {
+                connection.connectionScoped.add(filter);
+            } else {
+                connection.connectionScoped.remove(filter);
+            }
             codes[i] = qos;
             if (!Topics.isShared(filter)
                     && (options.retainHandling() == 0 || (options.retainHandling() == 1 && previous == null))) {
@@ -176,6 +214,7 @@ final class SubscribeHandler {
             String filter = filters.get(i);
             boolean existed = broker.router().unsubscribe(connection.clientId, filter);
             connection.session.subscriptions().remove(filter);
+            connection.connectionScoped.remove(filter);
             codes[i] = (short) (existed ? ReasonCodes.SUCCESS : ReasonCodes.NO_SUBSCRIPTION_EXISTED);
         }
         ctx.writeAndFlush(MqttReplies.unsubAck(unsubscribe.idAndPropertiesVariableHeader().messageId(), codes,

@@ -31,6 +31,26 @@ public final class MessageRouter {
         return subscriptions.subscribe(subscription.filter(), subscription.clientId(), subscription);
     }
 
+    /**
+     * Adds or replaces a client's subscription unless {@code maxSubscribers} other sessions hold its filter already;
+     * checked and added atomically (see {@link SubscriptionTree#subscribe(String, String, Object, int)}).
+     *
+     * @param maxSubscribers 0 or negative for no limit
+     */
+    public SubscriptionTree.Admission<Subscription> subscribe(Subscription subscription, int maxSubscribers) {
+        return subscriptions.subscribe(subscription.filter(), subscription.clientId(), subscription, maxSubscribers);
+    }
+
+    /** How many sessions hold a subscription to exactly this filter (string equality, as subscribed). */
+    public int subscriberCount(String filter) {
+        return subscriptions.subscriberCount(filter);
+    }
+
+    /** Whether a client's session holds a subscription to exactly this filter. */
+    public boolean isSubscribed(String clientId, String filter) {
+        return subscriptions.isSubscribed(filter, clientId);
+    }
+
     /** Removes a client's subscription; returns whether it existed. */
     public boolean unsubscribe(String clientId, String filter) {
         return subscriptions.unsubscribe(filter, clientId) != null;

@@ -97,6 +97,16 @@ public final class SharedGroup<V> {
         return members.isEmpty();
     }
 
+    /** Whether the subscriber is a member; a scan, as groups are small. */
+    boolean contains(String subscriberId) {
+        for (Member<V> member : members) {
+            if (member.subscriberId().equals(subscriberId)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     /** Adds the subscriber or replaces its value in place (keeping its turn); returns the old value or null. */
     V put(String subscriberId, V value) {
         List<Member<V>> current = members;

@@ -68,11 +68,28 @@ public final class SubscriptionTree<V> {
      * @throws TopicException if the filter is invalid or deeper than this tree allows
      */
     public V subscribe(String filter, String subscriberId, V value) {
+        return subscribe(filter, subscriberId, value, 0).replaced();
+    }
+
+    /**
+     * Adds or replaces the subscription of {@code subscriberId} to {@code filter}, unless {@code maxSubscribers}
+     * others already hold exactly this filter (for a shared filter: are members of its group). Checking and adding
+     * happen under the write lock, so concurrent subscribers never exceed the limit; a subscriber that holds the
+     * filter already replaces its subscription whatever the count, and is not counted twice. The limit needs no
+     * bookkeeping of its own: a place is freed by whatever removes the subscription ({@link #unsubscribe},
+     * {@link #unsubscribeAll}).
+     *
+     * @param maxSubscribers most subscribers holding the filter at once; 0 or negative for no limit
+     * @return whether it was subscribed, and the value it replaced
+     * @throws TopicException if the filter is invalid or deeper than this tree allows
+     */
+    public Admission<V> subscribe(String filter, String subscriberId, V value, int maxSubscribers) {
         Objects.requireNonNull(subscriberId, "subscriberId");
         Objects.requireNonNull(value, "value");
         Topics.validateTopicFilter(filter, 0, maxLevels);
         SharedFilter shared = SharedFilter.parse(filter);
         String plain = shared == null ? filter : shared.filter();
+        String shareName = shared == null ? null : shared.shareName();
         synchronized (writeLock) {
             TopicNode<V> node = root;
             int start = 0;
@@ -82,15 +99,52 @@ public final class SubscriptionTree<V> {
                 node = node.childOrCreate(end < 0 ? plain.substring(start) : plain.substring(start, end));
                 start = end + 1;
             } while (end >= 0);
+            if (maxSubscribers > 0 && !node.holds(shareName, subscriberId)
+                    && node.holderCount(shareName) >= maxSubscribers) {
+                prune(node); // the walk may have created nodes for nothing
+                return Admission.refused();
+            }
             V previous = shared == null
                     ? node.putSubscriber(plain, subscriberId, value)
-                    : node.groupOrCreate(shared.shareName(), plain).put(subscriberId, value);
+                    : node.groupOrCreate(shareName, plain).put(subscriberId, value);
             if (previous == null) {
                 filtersBySubscriber.computeIfAbsent(subscriberId, id -> new HashSet<>(4)).add(filter);
                 size++;
             }
-            return previous;
+            return new Admission<>(true, previous);
         }
+    }
+
+    /**
+     * The outcome of a subscription with a subscriber limit.
+     *
+     * @param admitted whether the subscription was made (false: the limit was reached)
+     * @param replaced the value the subscription replaced, or {@code null} if it is new or was not made
+     * @param <V>      what the tree stores per subscription
+     */
+    public record Admission<V>(boolean admitted, V replaced) {
+
+        private static final Admission<?> REFUSED = new Admission<>(false, null);
+
+        @SuppressWarnings("unchecked")
+        static <V> Admission<V> refused() {
+            return (Admission<V>) REFUSED;
+        }
+    }
+
+    /**
+     * How many subscribers hold exactly this filter, as subscribed (for a shared filter, the members of its group);
+     * 0 for a filter nobody holds, an invalid one included. Takes no lock: one pass over the filter's levels.
+     */
+    public int subscriberCount(String filter) {
+        Place<V> place = place(filter);
+        return place == null ? 0 : place.node().holderCount(place.shareName());
+    }
+
+    /** Whether {@code subscriberId} holds exactly this filter, as subscribed. Takes no lock. */
+    public boolean isSubscribed(String filter, String subscriberId) {
+        Place<V> place = place(filter);
+        return place != null && place.node().holds(place.shareName(), subscriberId);
     }
 
     /**
@@ -244,10 +298,45 @@ public final class SubscriptionTree<V> {
             throw new IllegalStateException("no subscription of " + subscriberId + " on " + Topics.quote(filter));
         }
         size--;
+        prune(node);
+        return removed;
+    }
+
+    /** Unlinks the node and its ancestors while they are empty; under writeLock. */
+    private void prune(TopicNode<V> node) {
         while (node != root && node.isEmpty()) {
             node.parent.removeChild(node);
             node = node.parent;
         }
-        return removed;
+    }
+
+    /** Where a filter, as subscribed, ends: its node and ShareName (null if not shared). */
+    private record Place<V>(TopicNode<V> node, String shareName) {
+    }
+
+    /** The place of a filter, or null if no node exists for it (or it is not a valid filter); takes no lock. */
+    private Place<V> place(String filter) {
+        if (filter == null || filter.isEmpty()) {
+            return null;
+        }
+        SharedFilter shared;
+        try {
+            shared = SharedFilter.parse(filter);
+        } catch (TopicException e) {
+            return null;
+        }
+        String plain = shared == null ? filter : shared.filter();
+        TopicNode<V> node = root;
+        int start = 0;
+        int end;
+        do {
+            end = plain.indexOf('/', start);
+            node = node.child(end < 0 ? plain.substring(start) : plain.substring(start, end));
+            if (node == null) {
+                return null;
+            }
+            start = end + 1;
+        } while (end >= 0);
+        return new Place<>(node, shared == null ? null : shared.shareName());
     }
 }

@@ -132,6 +132,34 @@ final class TopicNode<V> {
         return removed;
     }
 
+    /**
+     * How many subscribers hold the filter ending here: the ordinary subscribers when {@code shareName} is null,
+     * else the members of that share group. Any thread.
+     */
+    int holderCount(String shareName) {
+        if (shareName == null) {
+            ConcurrentHashMap<String, V> map = subscribers;
+            return map == null ? 0 : map.size();
+        }
+        SharedGroup<V> group = group(shareName);
+        return group == null ? 0 : group.size();
+    }
+
+    /** Whether a subscriber holds the filter ending here (in the share group, when {@code shareName} is set). */
+    boolean holds(String shareName, String subscriberId) {
+        if (shareName == null) {
+            ConcurrentHashMap<String, V> map = subscribers;
+            return map != null && map.containsKey(subscriberId);
+        }
+        SharedGroup<V> group = group(shareName);
+        return group != null && group.contains(subscriberId);
+    }
+
+    private SharedGroup<V> group(String shareName) {
+        ConcurrentHashMap<String, SharedGroup<V>> map = groups;
+        return map == null ? null : map.get(shareName);
+    }
+
     /** True when nothing hangs off this node any more, so that the tree can unlink it. */
     boolean isEmpty() {
         return subscribers == null && groups == null && children == null && singleLevel == null && multiLevel == null;

@@ -10,6 +10,9 @@ final class TestConfig {
     private int maxKeepAlive = d.maxKeepAlive();
     private int topicAliasMaximum = d.topicAliasMaximum();
     private long maxSessionExpiry = d.maxSessionExpiry();
+    private int ioThreads = d.ioThreads();
+    private int connectRate = d.connectRate();
+    private int connectBurst = d.connectBurst();
 
     static TestConfig defaults() {
         return new TestConfig();
@@ -45,9 +48,20 @@ final class TestConfig {
         return this;
     }
 
+    TestConfig ioThreads(int value) {
+        ioThreads = value;
+        return this;
+    }
+
+    TestConfig connectRate(int rate, int burst) {
+        connectRate = rate;
+        connectBurst = burst;
+        return this;
+    }
+
     BrokerConfig build() {
         return new BrokerConfig(maxPacketSize, d.maxClientIdLength(), d.allowAnonymous(),
-                maxInflight, d.ioThreads(), maxQueued, d.maxTopicLength(), d.maxTopicLevels(), maxKeepAlive,
-                d.maxConnections(), topicAliasMaximum, maxSessionExpiry);
+                maxInflight, ioThreads, maxQueued, d.maxTopicLength(), d.maxTopicLevels(), maxKeepAlive,
+                d.maxConnections(), topicAliasMaximum, maxSessionExpiry, connectRate, connectBurst);
     }
 }

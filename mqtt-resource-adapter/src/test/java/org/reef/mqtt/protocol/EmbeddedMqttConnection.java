@@ -9,6 +9,7 @@ import io.netty.util.ReferenceCountUtil;
 import org.reef.mqtt.broker.MqttBroker;
 import org.reef.mqtt.transport.MqttTcpChannelInitializer;
 
+import java.net.SocketAddress;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ConcurrentHashMap;
@@ -25,6 +26,16 @@ final class EmbeddedMqttConnection implements AutoCloseable {
 
     EmbeddedMqttConnection(MqttBroker broker) {
         server = new EmbeddedChannel(new MqttTcpChannelInitializer(broker, ConcurrentHashMap.newKeySet()));
+    }
+
+    /** A connection that seems to come from {@code remote} (an EmbeddedChannel has no IP address of its own). */
+    EmbeddedMqttConnection(MqttBroker broker, SocketAddress remote) {
+        server = new EmbeddedChannel(new MqttTcpChannelInitializer(broker, ConcurrentHashMap.newKeySet())) {
+            @Override
+            protected SocketAddress remoteAddress0() {
+                return remote;
+            }
+        };
     }
 
     /** Encodes a packet as a client would and feeds its bytes to the server. */

@@ -44,11 +44,16 @@ final class ServerFixture implements AutoCloseable {
     static final String HOST = "127.0.0.1";
 
     final FakeWorkManager workManager = new FakeWorkManager();
-    final MqttBroker broker = new MqttBroker(BrokerConfig.forTests(), workManager);
+    final MqttBroker broker;
     final MqttServer server;
     private final List<MqttClient> clients = new ArrayList<>();
 
     ServerFixture(ListenerConfig listeners) throws InterruptedException {
+        this(listeners, BrokerConfig.forTests());
+    }
+
+    ServerFixture(ListenerConfig listeners, BrokerConfig config) throws InterruptedException {
+        broker = new MqttBroker(config, workManager);
         server = new MqttServer(broker, listeners);
         try {
             server.start();
