@@ -76,6 +76,18 @@ public final class Reef {
                 .POST(HttpRequest.BodyPublishers.ofString(json)));
     }
 
+    public static HttpResponse<String> put(String pathAndQuery, String json, String token)
+            throws IOException, InterruptedException {
+        return send(request(pathAndQuery, token).header("Content-Type", "application/json")
+                .PUT(HttpRequest.BodyPublishers.ofString(json)));
+    }
+
+    public static HttpResponse<String> patch(String pathAndQuery, String json, String token)
+            throws IOException, InterruptedException {
+        return send(request(pathAndQuery, token).header("Content-Type", "application/json")
+                .method("PATCH", HttpRequest.BodyPublishers.ofString(json)));
+    }
+
     public static HttpResponse<String> delete(String pathAndQuery, String token)
             throws IOException, InterruptedException {
         return send(request(pathAndQuery, token).DELETE());

@@ -84,9 +84,10 @@ public class ConversationService {
      * back), or those after {@code after} (catching up). Members only.
      */
     public Page<Message> messages(String username, String conversationId, Long before, Long after, int limit) {
-        requireMember(conversationId, username);
+        ConversationMember member = requireMember(conversationId, username);
         int size = bounded(limit);
-        long lower = after == null ? 0 : after;
+        // a group member reads from their joining on
+        long lower = Math.max(after == null ? 0 : after, member.getJoinedSeq() - 1);
         long upper = before == null ? Long.MAX_VALUE : before;
         boolean forward = after != null && before == null;
         List<Message> found = em.createNamedQuery(forward ? Message.AFTER : Message.BEFORE, Message.class)
@@ -110,11 +111,17 @@ public class ConversationService {
         receipts.apply(username, null, new ReceiptService.Receipt(conversationId, seq, "read"));
     }
 
-    public void requireMember(String conversationId, String username) {
-        if (em.find(ConversationMember.class, new ConversationMember.Key(conversationId, username)) == null) {
+    public ConversationMember requireMember(String conversationId, String username) {
+        ConversationMember member = conversationId == null ? null
+                : em.find(ConversationMember.class, new ConversationMember.Key(conversationId, username));
+        if (member == null) {
+            if (conversationId != null && conversationId.startsWith(Conversations.GROUP_PREFIX)) {
+                throw new ImException(ImError.NOT_A_MEMBER, "you are not a member of " + conversationId);
+            }
             // the same answer for "no such conversation" and "not yours": members only learn it exists
             throw new ImException(ImError.NOT_FOUND, "no conversation " + conversationId);
         }
+        return member;
     }
 
     private static int bounded(int limit) {

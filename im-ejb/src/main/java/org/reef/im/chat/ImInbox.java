@@ -9,6 +9,7 @@ import org.reef.im.delivery.AfterCommitPublisher;
 import org.reef.im.delivery.Events;
 import org.reef.im.error.ImError;
 import org.reef.im.error.ImException;
+import org.reef.im.moderation.RefusalCounter;
 import org.reef.mqtt.api.MqttAck;
 import org.reef.mqtt.api.MqttInboundMessage;
 
@@ -17,7 +18,7 @@ import java.util.logging.Logger;
 
 /**
  * Dispatches what clients publish under {@code im/}: {@code im/send} and {@code im/receipt}; everything else there
- * is refused (0x87). A refusal rolls back whatever the request changed, tells the sender why with an error event on
+ * is refused (0x87), {@code im/rooms/...} included (room messages go through {@code im/send}, to be stamped). A refusal rolls back whatever the request changed, tells the sender why with an error event on
  * its inbox (sent even though the transaction rolls back) and becomes the MQTT 5 PUBACK reason code.
  */
 @Stateless
@@ -36,6 +37,9 @@ public class ImInbox {
 
     @EJB
     private AfterCommitPublisher mqtt;
+
+    @EJB
+    private RefusalCounter refusals;
 
     @Resource
     private SessionContext context;
@@ -60,6 +64,7 @@ public class ImInbox {
             return MqttAck.ACCEPTED;
         } catch (ImException e) {
             context.setRollbackOnly();
+            refusals.refused(e.error(), user, message.topic());
             LOG.log(Level.FINE, "Client {0}: {1} refused: {2}",
                     new Object[]{message.clientId(), message.topic(), e.getMessage()});
             // The error event must reach the client although this transaction rolls back: publish it now.

@@ -2,6 +2,7 @@ package org.reef.im.chat;
 
 import jakarta.ejb.EJB;
 import jakarta.ejb.Stateless;
+import jakarta.json.JsonObject;
 import jakarta.persistence.EntityManager;
 import jakarta.persistence.LockModeType;
 import jakarta.persistence.PersistenceContext;
@@ -13,19 +14,31 @@ import org.reef.im.delivery.InboxService;
 import org.reef.im.domain.Account;
 import org.reef.im.domain.Conversation;
 import org.reef.im.domain.ConversationMember;
+import org.reef.im.domain.InboxEntry;
 import org.reef.im.domain.Message;
 import org.reef.im.error.ImError;
 import org.reef.im.error.ImException;
+import org.reef.im.moderation.BlockService;
+import org.reef.im.moderation.ContentFilter;
+import org.reef.im.moderation.SendRateLimiter;
+import org.reef.im.room.RoomService;
 
 import java.time.Instant;
+import java.util.Collection;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 
 /**
- * Sends messages (Reef IM protocol v1): validates the recipient, stores the message with the conversation's next
- * seq in the caller's transaction, and, once that commits, acknowledges it to the sender's devices and delivers it to
- * the recipient's devices and the sender's other devices, all on their inboxes. A retried {@code clientMsgId}
- * stores nothing and is acknowledged again with the same id and seq.
+ * Sends messages (Reef IM protocol v1) to a user, a group or a room. For users and groups: checks the sender may,
+ * stores the message with the conversation's next seq in the caller's transaction, appends it to the inbox of every
+ * member (one statement, whatever their number), and once that commits acknowledges it to the sender's devices and
+ * delivers it to everybody's devices but the sending one. A retried {@code clientMsgId} stores nothing and is
+ * acknowledged again with the same id and seq. Rooms store nothing: see {@link RoomService}.
+ *
+ * <p>Order of checks, so that every refusal stores nothing: rate limit, recipient, block or membership (under the
+ * conversation's lock, so that a member removed concurrently cannot slip a message in after their removal),
+ * content filter.
  */
 @Stateless
 public class MessagingService {
@@ -45,7 +58,19 @@ public class MessagingService {
     @EJB
     private InboxPump pump;
 
-    /** The stored message and whether it was a retry of an earlier send. */
+    @EJB
+    private SendRateLimiter rateLimiter;
+
+    @EJB
+    private BlockService blocks;
+
+    @EJB
+    private ContentFilter contentFilter;
+
+    @EJB
+    private RoomService rooms;
+
+    /** The stored message (null for typing and room messages) and whether it was a retry of an earlier send. */
     public record SendResult(Message message, boolean duplicate) {
     }
 
@@ -55,34 +80,116 @@ public class MessagingService {
      * @param conversationId the conversation when the caller named it (HTTP), else null and {@code command.to()}
      */
     public SendResult send(String sender, String senderClientId, SendCommand command, String conversationId) {
-        String recipient = recipientOf(sender, command, conversationId);
+        rateLimiter.acquire(sender);
+        Conversations.Target target = conversationId == null ? Conversations.target(sender, command.to(), false)
+                : Conversations.target(sender, conversationId, true);
+        return switch (target.kind()) {
+            case DIRECT -> sendDirect(sender, senderClientId, command, target);
+            case GROUP -> sendToGroup(sender, senderClientId, command, target);
+            case ROOM -> {
+                rooms.send(sender, senderClientId, target.name(), command, contentFilter.apply(command.body()));
+                yield new SendResult(null, false);
+            }
+        };
+    }
+
+    private SendResult sendDirect(String sender, String senderClientId, SendCommand command,
+                                  Conversations.Target target) {
+        String recipient = target.name();
         Account to = accounts.find(recipient).filter(a -> !a.isDisabled())
                 .orElseThrow(() -> new ImException(ImError.UNKNOWN_RECIPIENT, "no user " + recipient));
-        String conversation = Conversations.direct(sender, to.getUsername());
+        blocks.requireNotBlocked(to.getUsername(), sender);
         if (command.isTyping()) {
             mqtt.publishAfterCommit(Events.INBOX + recipient,
-                    Events.bytes(Events.typing(conversation, sender, command.body())), 0);
+                    Events.bytes(Events.typing(target.conversation(), sender, command.body())), 0);
             return new SendResult(null, false);
         }
         SendResult retried = retried(sender, command.clientMsgId());
         if (retried != null) {
             return retried;
         }
-        Conversation row = lockConversation(conversation, sender, recipient);
+        Conversation row = lockDirectConversation(target.conversation(), sender, recipient);
         retried = retried(sender, command.clientMsgId()); // a concurrent retry may have stored it meanwhile
         if (retried != null) {
             return retried;
         }
+        String body = contentFilter.apply(command.body());
+        Message message = store(row, sender, target.address(), command.kind(), body, command.clientMsgId());
+        List<String> inboxes = recipient.equals(sender) ? List.of(sender) : List.of(sender, recipient);
+        deliver(message, inbox.append(message.getId(), InboxEntry.MESSAGE, inboxes, sender, senderClientId),
+                senderClientId, true);
+        return new SendResult(message, false);
+    }
+
+    private SendResult sendToGroup(String sender, String senderClientId, SendCommand command,
+                                   Conversations.Target target) {
+        SendResult retried = command.isTyping() ? null : retried(sender, command.clientMsgId());
+        if (retried != null) {
+            return retried;
+        }
+        Conversation row = em.find(Conversation.class, target.conversation(), LockModeType.PESSIMISTIC_WRITE);
+        if (row == null || em.find(ConversationMember.class,
+                new ConversationMember.Key(target.conversation(), sender)) == null) {
+            throw new ImException(ImError.NOT_A_MEMBER, "you are not a member of " + target.conversation());
+        }
+        if (command.isTyping()) {
+            byte[] typing = Events.bytes(Events.typing(target.conversation(), sender, command.body()));
+            for (ConversationMember member : members(target.conversation())) {
+                if (!member.getUsername().equals(sender)) {
+                    mqtt.publishAfterCommit(Events.INBOX + member.getUsername(), typing, 0);
+                }
+            }
+            return new SendResult(null, false);
+        }
+        retried = retried(sender, command.clientMsgId());
+        if (retried != null) {
+            return retried;
+        }
+        String body = contentFilter.apply(command.body());
+        Message message = store(row, sender, target.address(), command.kind(), body, command.clientMsgId());
+        deliver(message, inbox.appendToMembers(message.getId(), InboxEntry.MESSAGE, target.conversation(), sender,
+                senderClientId), senderClientId, true);
+        return new SendResult(message, false);
+    }
+
+    /**
+     * Stores a system message of a group ({@code "kind":"system"}, body such as
+     * {@code {"event":"member_added","user":"carol","by":"alice"}}) and delivers it to the current members and to
+     * {@code alsoTo} (a member on their way out). The caller holds the conversation's lock.
+     */
+    public Message system(Conversation lockedRow, String by, JsonObject body, Collection<String> alsoTo) {
+        Message message = store(lockedRow, by, lockedRow.getId(), "system", body.toString(),
+                "system:" + UUID.randomUUID());
+        Map<String, Long> positions = new java.util.HashMap<>(
+                inbox.appendToMembers(message.getId(), InboxEntry.MESSAGE, lockedRow.getId(), by, null));
+        List<String> others = alsoTo.stream().filter(user -> !positions.containsKey(user)).toList();
+        positions.putAll(inbox.append(message.getId(), InboxEntry.MESSAGE, others, by, null));
+        deliver(message, positions, null, false);
+        return message;
+    }
+
+    /** The members of a conversation. */
+    public List<ConversationMember> members(String conversationId) {
+        return em.createNamedQuery(ConversationMember.OF_CONVERSATION, ConversationMember.class)
+                .setParameter("conversation", conversationId).getResultList();
+    }
+
+    private Message store(Conversation row, String sender, String to, String kind, String body, String clientMsgId) {
         Instant now = Instant.now();
-        Message message = new Message(UUID.randomUUID().toString(), conversation, row.nextSeq(now), sender,
-                Conversations.USER_PREFIX + recipient, command.kind(), command.body(), command.clientMsgId(), now);
+        Message message = new Message(UUID.randomUUID().toString(), row.getId(), row.nextSeq(now), sender, to, kind,
+                body, clientMsgId, now);
         em.persist(message);
         em.flush(); // a concurrent retry with the same clientMsgId fails here, inside this transaction
-        List<String> inboxes = recipient.equals(sender) ? List.of(sender) : List.of(sender, recipient);
-        inbox.append(message, inboxes, senderClientId);
-        mqtt.publishAfterCommit(Events.INBOX + sender, Events.bytes(Events.ack(message)), 1);
-        mqtt.afterCommit(() -> inboxes.forEach(pump::newEntries));
-        return new SendResult(message, false);
+        return message;
+    }
+
+    /** After commit: the ack to the sender's devices (if asked), and the entries to everybody's devices. */
+    private void deliver(Message message, Map<String, Long> positions, String senderClientId, boolean ack) {
+        if (ack) {
+            mqtt.publishAfterCommit(Events.INBOX + message.getSender(), Events.bytes(Events.ack(message)), 1);
+        }
+        byte[] event = Events.bytes(Events.message(message));
+        mqtt.afterCommit(() -> pump.newEntries(positions, event, senderClientId));
     }
 
     /** The earlier send with this clientMsgId, acknowledged again, or null. */
@@ -97,19 +204,8 @@ public class MessagingService {
         return new SendResult(message, true);
     }
 
-    private static String recipientOf(String sender, SendCommand command, String conversationId) {
-        if (conversationId == null) {
-            return Conversations.userOf(command.to());
-        }
-        String[] members = Conversations.membersOfDirect(conversationId);
-        if (!members[0].equals(sender) && !members[1].equals(sender)) {
-            throw new ImException(ImError.NOT_FOUND, "no conversation " + conversationId);
-        }
-        return members[0].equals(sender) ? members[1] : members[0];
-    }
-
     /** The conversation row, created with its members on first use, locked for the seq. */
-    private Conversation lockConversation(String id, String one, String other) {
+    private Conversation lockDirectConversation(String id, String one, String other) {
         Conversation conversation = em.find(Conversation.class, id, LockModeType.PESSIMISTIC_WRITE);
         if (conversation != null) {
             return conversation;

@@ -23,10 +23,15 @@ import java.util.List;
 
 /**
  * Delivered and read receipts: a receipt moves the user's cursor in the conversation forward only, and a receipt
- * that moved it is relayed to the other participants' inboxes (and the user's other devices).
+ * that moved it is relayed to the other participants' inboxes (and the user's other devices); in groups of more than
+ * {@link #RELAYED_GROUP_SIZE} members, to the user's other devices only, since relaying every member's every receipt
+ * to every member grows with the square of the group's size.
  */
 @Stateless
 public class ReceiptService {
+
+    /** Up to this many members, a receipt is relayed to every member; beyond, to the user's own devices only. */
+    public static final int RELAYED_GROUP_SIZE = 64;
 
     @PersistenceContext(unitName = "reef")
     private EntityManager em;
@@ -75,7 +80,10 @@ public class ReceiptService {
                 ConversationMember.class).setParameter("conversation", receipt.conversation()).getResultList();
         for (ConversationMember other : members) {
             String to = other.getUsername();
-            mqtt.publishAfterCommit(Events.INBOX + to, event, 1, to.equals(username) ? clientId : null);
+            // in a large group only the user's own devices hear of it (the cursors are in GET /conversations)
+            if (members.size() <= RELAYED_GROUP_SIZE || to.equals(username)) {
+                mqtt.publishAfterCommit(Events.INBOX + to, event, 1, to.equals(username) ? clientId : null);
+            }
         }
         return true;
     }

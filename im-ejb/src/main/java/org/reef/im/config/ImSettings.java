@@ -20,13 +20,39 @@ public class ImSettings {
     private int passwordIterations;
     private Duration tokenTtl;
     private int maxBodyBytes;
+    private int groupMaxMembers;
+    private int roomMaxMembers;
+    private int sendRate;
+    private int sendBurst;
+    private boolean maskContent;
+    private String adminUsername;
+    private char[] adminPassword;
 
     @PostConstruct
     void load() {
         passwordIterations = integer("reef.password.iterations", 310_000, 100_000, 10_000_000);
         tokenTtl = Duration.ofSeconds(integer("reef.token.ttl", 86_400, 60, 31_536_000));
         maxBodyBytes = integer("reef.max.body", 65_536, 16, 1_048_576);
-        LOG.info("IM settings: password hashing PBKDF2-SHA256 x " + passwordIterations + ", token lifetime " + tokenTtl);
+        groupMaxMembers = integer("reef.group.max-members", 2_000, 2, 100_000);
+        roomMaxMembers = integer("reef.room.max-members", 10_000, 1, 1_000_000);
+        sendRate = integer("reef.send.rate", 20, 0, 1_000_000);
+        sendBurst = integer("reef.send.burst", 50, 1, 1_000_000);
+        String mode = System.getProperty("reef.content-filter.mode", "reject").strip();
+        if (!mode.equals("reject") && !mode.equals("mask") && !mode.isEmpty()) {
+            throw new IllegalStateException("reef.content-filter.mode must be reject or mask: " + mode);
+        }
+        maskContent = mode.equals("mask");
+        adminUsername = blankToNull(System.getProperty("reef.admin.username", System.getenv("REEF_ADMIN_USERNAME")));
+        String password = blankToNull(System.getProperty("reef.admin.password", System.getenv("REEF_ADMIN_PASSWORD")));
+        adminPassword = password == null ? null : password.toCharArray();
+        LOG.info("IM settings: password hashing PBKDF2-SHA256 x " + passwordIterations + ", token lifetime " + tokenTtl
+                + ", groups up to " + groupMaxMembers + " members, rooms up to " + roomMaxMembers + ", send rate "
+                + (sendRate == 0 ? "unlimited" : sendRate + "/s per user (burst " + sendBurst + ")")
+                + ", content filter " + (maskContent ? "masks" : "rejects"));
+    }
+
+    private static String blankToNull(String value) {
+        return value == null || value.isBlank() ? null : value.strip();
     }
 
     private static int integer(String name, int defaultValue, int min, int max) {
@@ -56,5 +82,40 @@ public class ImSettings {
     /** Largest message body, in bytes of its JSON form. */
     public int maxBodyBytes() {
         return maxBodyBytes;
+    }
+
+    /** Most members a group may have (owner included). */
+    public int groupMaxMembers() {
+        return groupMaxMembers;
+    }
+
+    /** Largest size limit a room may have, and the limit of rooms created without one. */
+    public int roomMaxMembers() {
+        return roomMaxMembers;
+    }
+
+    /** Messages per second each user may send, across all devices; 0 for no limit. */
+    public int sendRate() {
+        return sendRate;
+    }
+
+    /** How many messages a user may send at once before the rate applies. */
+    public int sendBurst() {
+        return sendBurst;
+    }
+
+    /** Whether the content filter masks matches with asterisks (true) or rejects the message (false). */
+    public boolean maskContent() {
+        return maskContent;
+    }
+
+    /** The administrator created at start-up when missing, or null. */
+    public String adminUsername() {
+        return adminUsername;
+    }
+
+    /** Its password (a copy), or null. */
+    public char[] adminPassword() {
+        return adminPassword == null ? null : adminPassword.clone();
     }
 }

@@ -8,6 +8,7 @@ import jakarta.json.JsonValue;
 import org.reef.im.domain.Message;
 
 import java.io.StringReader;
+import java.time.Instant;
 import java.nio.charset.StandardCharsets;
 
 /** The JSON events of Reef IM protocol v1 that arrive on a user's inbox (docs/protocol.md). */
@@ -25,7 +26,7 @@ public final class Events {
 
     /** A builder of the message event, for callers that add to it. */
     public static JsonObjectBuilder messageFields(Message message) {
-        return Json.createObjectBuilder()
+        JsonObjectBuilder builder = Json.createObjectBuilder()
                 .add("type", "message")
                 .add("id", message.getId())
                 .add("conversation", message.getConversationId())
@@ -36,6 +37,20 @@ public final class Events {
                 .add("body", parse(message.getBody()))
                 .add("clientMsgId", message.getClientMsgId())
                 .add("sentAt", message.getSentAt().toString());
+        if (message.isDeleted()) {
+            builder.add("deletedAt", message.getDeletedAt().toString());
+        }
+        return builder;
+    }
+
+    /** {@code {"type":"message_deleted","conversation","seq","id"}}: the message became a tombstone. */
+    public static JsonObject deleted(Message message) {
+        return Json.createObjectBuilder()
+                .add("type", "message_deleted")
+                .add("conversation", message.getConversationId())
+                .add("seq", message.getSeq())
+                .add("id", message.getId())
+                .build();
     }
 
     /** {@code {"type":"ack","clientMsgId","id","conversation","seq"}}. */
@@ -68,6 +83,30 @@ public final class Events {
     public static JsonObject typing(String conversation, String from, String body) {
         return Json.createObjectBuilder().add("type", "typing").add("conversation", conversation).add("from", from)
                 .add("body", parse(body)).build();
+    }
+
+    /**
+     * A message of a room, stamped by the server and never stored: {@code {"type":"message","id","conversation",
+     * "from","to","kind","body","clientMsgId","sentAt"}} without {@code seq}.
+     */
+    public static JsonObject roomMessage(String id, String room, String from, String kind, String body,
+                                         String clientMsgId, Instant sentAt) {
+        return Json.createObjectBuilder()
+                .add("type", "message")
+                .add("id", id)
+                .add("conversation", room)
+                .add("from", from)
+                .add("to", room)
+                .add("kind", kind)
+                .add("body", parse(body))
+                .add("clientMsgId", clientMsgId)
+                .add("sentAt", sentAt.toString())
+                .build();
+    }
+
+    /** {@code {"type":"room_deleted","room"}}: published to a room's subscribers when it is deleted. */
+    public static JsonObject roomDeleted(String name) {
+        return Json.createObjectBuilder().add("type", "room_deleted").add("room", name).build();
     }
 
     public static byte[] bytes(JsonObject event) {

@@ -10,7 +10,9 @@ import jakarta.ejb.TransactionAttributeType;
 import org.reef.mqtt.api.MqttConnection;
 import org.reef.mqtt.api.MqttConnectionFactory;
 
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
@@ -151,6 +153,54 @@ public class InboxPump {
             if (cursor != null) {
                 pump(cursor);
             }
+        }
+    }
+
+    /**
+     * One new entry in each of these users' inboxes (the same event at each user's position), just committed: a
+     * device that is caught up gets it straight away, without reading it back from the database; any other device
+     * is pumped as usual. This keeps a message to a large group at one delivery per device.
+     *
+     * @param exceptClientId the sending device, which does not get it
+     */
+    public void newEntries(Map<String, Long> positions, byte[] event, String exceptClientId) {
+        List<Cursor> behind = new ArrayList<>();
+        try (MqttConnection connection = mqtt.getConnection()) {
+            for (Map.Entry<String, Long> entry : positions.entrySet()) {
+                Set<String> devices = devicesOfUser.get(entry.getKey());
+                if (devices == null) {
+                    continue;
+                }
+                long position = entry.getValue();
+                for (String clientId : devices) {
+                    Cursor cursor = cursors.get(clientId);
+                    if (cursor != null && !deliverCaughtUp(connection, cursor, position, event, exceptClientId)) {
+                        behind.add(cursor);
+                    }
+                }
+            }
+        } catch (Exception e) {
+            LOG.log(Level.WARNING, "Inbox delivery failed: {0}", e.toString());
+        }
+        behind.forEach(this::pump);
+    }
+
+    /** Delivers the entry at {@code position} if the device is active, caught up and has room; returns whether. */
+    private static boolean deliverCaughtUp(MqttConnection connection, Cursor cursor, long position, byte[] event,
+                                           String exceptClientId) throws Exception {
+        synchronized (cursor) {
+            if (!cursor.active() || cursor.sent != position - 1 || cursor.unacknowledged >= WINDOW) {
+                return cursor.sent >= position; // done already, else behind: pump it
+            }
+            if (!cursor.clientId.equals(exceptClientId)) {
+                if (!connection.deliverTo(cursor.clientId, Events.INBOX + cursor.username, event, 1, position)) {
+                    cursor.connectionId = null;
+                    return true;
+                }
+                cursor.unacknowledged++;
+            }
+            cursor.sent = position;
+            return true;
         }
     }
 

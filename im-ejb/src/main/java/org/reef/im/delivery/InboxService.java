@@ -4,13 +4,17 @@ import jakarta.ejb.Stateless;
 import jakarta.persistence.EntityManager;
 import jakarta.persistence.LockModeType;
 import jakarta.persistence.PersistenceContext;
-import org.reef.im.domain.Account;
+import jakarta.persistence.Query;
 import org.reef.im.domain.DeviceInbox;
 import org.reef.im.domain.InboxEntry;
 import org.reef.im.domain.Message;
 
 import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.function.Consumer;
 
 /**
  * The durable side of inbox delivery: appends messages to users' inboxes at gap-free positions, and keeps each
@@ -27,15 +31,51 @@ public class InboxService {
     }
 
     /**
-     * Appends a message to each user's inbox in the caller's transaction. Account rows are locked in name order, so
-     * concurrent appends never deadlock and positions follow commit order.
+     * Appends an entry for a message to each user's inbox in the caller's transaction, in one statement: the users'
+     * account rows are locked in name order (so concurrent appends never deadlock, and positions follow commit
+     * order), their inbox positions advanced, and the entries written.
+     *
+     * @param event          {@link InboxEntry#MESSAGE} or {@link InboxEntry#DELETED}
+     * @param senderClientId the device of {@code sender} that must not get the entry (it has it), or null
+     * @return each user's new position
      */
-    public void append(Message message, List<String> users, String senderClientId) {
-        for (String username : users.stream().sorted().distinct().toList()) {
-            Account account = em.find(Account.class, username, LockModeType.PESSIMISTIC_WRITE);
-            String except = username.equals(message.getSender()) ? senderClientId : null;
-            em.persist(new InboxEntry(username, account.nextInboxPosition(), message.getId(), except));
+    public Map<String, Long> append(String messageId, String event, Collection<String> users, String sender,
+                                    String senderClientId) {
+        if (users.isEmpty()) {
+            return Map.of();
         }
+        return appendWhere("a.username in (:users)", messageId, event, sender, senderClientId,
+                query -> query.setParameter("users", users));
+    }
+
+    /** Like {@link #append}, to every member of a conversation (one statement, however many there are). */
+    public Map<String, Long> appendToMembers(String messageId, String event, String conversationId, String sender,
+                                             String senderClientId) {
+        return appendWhere("a.username in (select m.username from conversation_member m "
+                        + "where m.conversation_id = :conversation)", messageId, event, sender, senderClientId,
+                query -> query.setParameter("conversation", conversationId));
+    }
+
+    private Map<String, Long> appendWhere(String condition, String messageId, String event, String sender,
+                                          String senderClientId, Consumer<Query> binder) {
+        em.flush();
+        Query query = em.createNativeQuery("with locked as (select a.username from account a where " + condition
+                + " order by a.username for update), "
+                + "bumped as (update account a set inbox_position = a.inbox_position + 1 from locked l "
+                + "where a.username = l.username returning a.username, a.inbox_position) "
+                + "insert into inbox_entry (username, position, message_id, except_client_id, event) "
+                + "select b.username, b.inbox_position, :message, "
+                + "case when b.username = :sender then cast(:except as varchar) end, :event from bumped b "
+                + "returning username, position")
+                .setParameter("message", messageId).setParameter("sender", sender)
+                .setParameter("except", senderClientId).setParameter("event", event);
+        binder.accept(query);
+        Map<String, Long> positions = new HashMap<>();
+        for (Object row : query.getResultList()) {
+            Object[] columns = (Object[]) row;
+            positions.put((String) columns[0], ((Number) columns[1]).longValue());
+        }
+        return positions;
     }
 
     /**
@@ -67,8 +107,10 @@ public class InboxService {
         List<Item> items = new ArrayList<>(rows.size());
         for (Object[] row : rows) {
             InboxEntry entry = (InboxEntry) row[0];
-            items.add(new Item(entry.getPosition(), Events.bytes(Events.message((Message) row[1])),
-                    entry.getExceptClientId()));
+            Message message = (Message) row[1];
+            byte[] event = InboxEntry.DELETED.equals(entry.getEvent()) ? Events.bytes(Events.deleted(message))
+                    : Events.bytes(Events.message(message));
+            items.add(new Item(entry.getPosition(), event, entry.getExceptClientId()));
         }
         return items;
     }

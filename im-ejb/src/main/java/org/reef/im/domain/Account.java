@@ -39,8 +39,8 @@ public class Account {
     @Column(name = "created_at", nullable = false)
     private Instant createdAt;
 
-    /** Position of the newest entry of the user's inbox; the caller holds the row lock to take the next one. */
-    @Column(name = "inbox_position", nullable = false)
+    /** Position of the newest entry of the user's inbox; written only by InboxService's SQL, never from here. */
+    @Column(name = "inbox_position", nullable = false, insertable = false, updatable = false)
     private long inboxPosition;
 
     protected Account() {
@@ -78,16 +78,15 @@ public class Account {
         this.disabled = disabled;
     }
 
+    public boolean isAdmin() {
+        return role == Role.ADMIN;
+    }
+
     public Instant getCreatedAt() {
         return createdAt;
     }
 
     public long getInboxPosition() {
         return inboxPosition;
-    }
-
-    /** Takes the next inbox position. The caller holds the row lock. */
-    public long nextInboxPosition() {
-        return ++inboxPosition;
     }
 }

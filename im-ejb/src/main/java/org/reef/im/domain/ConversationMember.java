@@ -28,11 +28,40 @@ public class ConversationMember {
     @Column(name = "delivered_seq", nullable = false)
     private long deliveredSeq;
 
+    /** In a group: owner, admin or member; null in a direct conversation. */
+    @Column(length = 8)
+    private String role;
+
+    /** The first seq the member may read (the system message of their joining a group); 0 for direct ones. */
+    @Column(name = "joined_seq", nullable = false)
+    private long joinedSeq;
+
     protected ConversationMember() {
     }
 
     public ConversationMember(String conversationId, String username) {
         this.key = new Key(conversationId, username);
+    }
+
+    /** A group member who joined with the system message at {@code joinedSeq}: nothing before it is theirs. */
+    public ConversationMember(String conversationId, String username, String role, long joinedSeq) {
+        this.key = new Key(conversationId, username);
+        this.role = role;
+        this.joinedSeq = joinedSeq;
+        this.readSeq = joinedSeq - 1;
+        this.deliveredSeq = joinedSeq - 1;
+    }
+
+    public String getRole() {
+        return role;
+    }
+
+    public void setRole(String role) {
+        this.role = role;
+    }
+
+    public long getJoinedSeq() {
+        return joinedSeq;
     }
 
     /** Moves the read cursor (and the delivered one with it) forward; returns whether it moved. */

@@ -24,6 +24,13 @@ public class InboxEntry {
     @Column(name = "except_client_id", length = 256)
     private String exceptClientId;
 
+    /** What the entry delivers: {@link #MESSAGE} or {@link #DELETED}. */
+    @Column(nullable = false, length = 16)
+    private String event;
+
+    public static final String MESSAGE = "message";
+    public static final String DELETED = "deleted";
+
     protected InboxEntry() {
     }
 
@@ -31,6 +38,7 @@ public class InboxEntry {
         this.key = new Key(username, position);
         this.messageId = messageId;
         this.exceptClientId = exceptClientId;
+        this.event = MESSAGE;
     }
 
     public long getPosition() {
@@ -39,6 +47,10 @@ public class InboxEntry {
 
     public String getMessageId() {
         return messageId;
+    }
+
+    public String getEvent() {
+        return event;
     }
 
     public String getExceptClientId() {

@@ -57,6 +57,15 @@ public class Message {
     @Column(name = "sent_at", nullable = false)
     private Instant sentAt;
 
+    @Column(name = "deleted_at")
+    private Instant deletedAt;
+
+    @Column(name = "deleted_by", length = 32)
+    private String deletedBy;
+
+    /** The kind of a message deleted by an administrator: its body is gone, its place in the conversation stays. */
+    public static final String DELETED = "deleted";
+
     protected Message() {
     }
 
@@ -107,5 +116,21 @@ public class Message {
 
     public Instant getSentAt() {
         return sentAt;
+    }
+
+    public Instant getDeletedAt() {
+        return deletedAt;
+    }
+
+    public boolean isDeleted() {
+        return deletedAt != null;
+    }
+
+    /** Replaces the message by its tombstone: kind {@code deleted}, body {@code null}; seq and id stay. */
+    public void tombstone(String by, Instant when) {
+        kind = DELETED;
+        body = "null";
+        deletedBy = by;
+        deletedAt = when;
     }
 }

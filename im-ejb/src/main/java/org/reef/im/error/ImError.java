@@ -14,6 +14,13 @@ public enum ImError {
     NOT_FOUND("not_found", 404, 0x80, "Not found"),
     USERNAME_TAKEN("username_taken", 409, 0x80, "User name taken"),
     UNKNOWN_RECIPIENT("unknown_recipient", 404, 0x83, "Unknown recipient"),
+    NOT_A_MEMBER("not_a_member", 403, 0x87, "Not a member"),
+    BLOCKED("blocked", 403, 0x87, "Blocked"),
+    RATE_LIMITED("rate_limited", 429, 0x97, "Too many messages"),
+    CONTENT_REJECTED("content_rejected", 422, 0x83, "Content rejected"),
+    GROUP_FULL("group_full", 409, 0x97, "Group full"),
+    LAST_OWNER("last_owner", 409, 0x80, "Last owner"),
+    CONFLICT("conflict", 409, 0x80, "Conflict"),
     INTERNAL("internal", 500, 0x80, "Internal error");
 
     private final String code;

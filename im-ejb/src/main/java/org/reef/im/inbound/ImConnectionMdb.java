@@ -9,6 +9,7 @@ import org.reef.im.account.SubscriptionPolicy;
 import org.reef.im.delivery.Events;
 import org.reef.im.delivery.InboxPump;
 import org.reef.im.presence.DeviceService;
+import org.reef.im.room.RoomService;
 import org.reef.mqtt.api.MqttAck;
 import org.reef.mqtt.api.MqttAuthentication;
 import org.reef.mqtt.api.MqttConnectRequest;
@@ -19,7 +20,7 @@ import org.reef.mqtt.api.MqttSubscriptionRequest;
 
 /**
  * The IM server's side of MQTT connections: logs users in (token or password), guards the {@code im/} namespace
- * for subscriptions, and keeps devices and presence up to date.
+ * for subscriptions (rooms by {@link RoomService}), and keeps devices and presence up to date.
  */
 @MessageDriven(
         messageListenerInterface = MqttConnectionListener.class,
@@ -36,6 +37,9 @@ public class ImConnectionMdb implements MqttConnectionListener {
     @EJB
     private InboxPump pump;
 
+    @EJB
+    private RoomService rooms;
+
     @Override
     public MqttAuthentication authenticate(MqttConnectRequest request) {
         return login.login(request);
@@ -43,6 +47,9 @@ public class ImConnectionMdb implements MqttConnectionListener {
 
     @Override
     public MqttAck authorizeSubscription(MqttSubscriptionRequest request) {
+        if (request.topicFilter().startsWith(RoomService.TOPIC_PREFIX)) {
+            return rooms.authorizeSubscription(request.username(), request.topicFilter());
+        }
         MqttAck verdict = SubscriptionPolicy.decide(request.username(), request.topicFilter());
         if (verdict.accepted() && request.topicFilter().equals(Events.INBOX + request.username())) {
             pump.activate(request.clientId(), request.username(), request.persistent(), request.resumed(),

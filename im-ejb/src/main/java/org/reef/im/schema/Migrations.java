@@ -26,7 +26,8 @@ public final class Migrations {
             "V1__chat_message.sql",
             "V2__accounts.sql",
             "V3__conversations.sql",
-            "V4__inbox.sql");
+            "V4__inbox.sql",
+            "V5__groups_rooms_moderation.sql");
 
     private static final long LOCK_KEY = 0x5245_4546L; // "REEF"
 

@@ -59,6 +59,7 @@ public class ConversationResource {
         for (ConversationService.Summary summary : page.items()) {
             items.add(Json.createObjectBuilder()
                     .add("id", summary.conversation().getId())
+                    .add("kind", summary.conversation().getKind())
                     .add("lastMessage", Events.message(summary.lastMessage()))
                     .add("unread", summary.unread())
                     .add("readSeq", summary.readSeq())

@@ -1,0 +1,63 @@
+package org.reef.im.moderation;
+
+import jakarta.ejb.EJB;
+import jakarta.ejb.Stateless;
+import jakarta.persistence.EntityManager;
+import jakarta.persistence.PersistenceContext;
+import org.reef.im.account.AccountService;
+import org.reef.im.domain.UserBlock;
+import org.reef.im.error.ImError;
+import org.reef.im.error.ImException;
+
+import java.time.Instant;
+import java.util.List;
+
+/** Blocks between users: who blocks whom, and the check the senders go through. */
+@Stateless
+public class BlockService {
+
+    @PersistenceContext(unitName = "reef")
+    private EntityManager em;
+
+    @EJB
+    private AccountService accounts;
+
+    /** {@code blocker} blocks {@code blocked}; blocking twice changes nothing. */
+    public void block(String blocker, String blocked) {
+        if (blocker.equals(blocked)) {
+            throw new ImException(ImError.INVALID, "you cannot block yourself");
+        }
+        if (accounts.find(blocked).isEmpty()) {
+            throw new ImException(ImError.NOT_FOUND, "no user " + blocked);
+        }
+        em.createNativeQuery("insert into user_block (blocker, blocked, created_at) values (?1, ?2, ?3) "
+                + "on conflict do nothing").setParameter(1, blocker).setParameter(2, blocked)
+                .setParameter(3, Instant.now()).executeUpdate();
+    }
+
+    /** Lifts a block; returns whether there was one. */
+    public boolean unblock(String blocker, String blocked) {
+        UserBlock block = em.find(UserBlock.class, new UserBlock.Key(blocker, blocked));
+        if (block == null) {
+            return false;
+        }
+        em.remove(block);
+        return true;
+    }
+
+    public List<UserBlock> blocksOf(String blocker) {
+        return em.createNamedQuery(UserBlock.OF_BLOCKER, UserBlock.class).setParameter("blocker", blocker)
+                .getResultList();
+    }
+
+    public boolean isBlocked(String blocker, String blocked) {
+        return em.find(UserBlock.class, new UserBlock.Key(blocker, blocked)) != null;
+    }
+
+    /** Refuses with {@code blocked} when {@code recipient} blocked {@code sender}. */
+    public void requireNotBlocked(String recipient, String sender) {
+        if (isBlocked(recipient, sender)) {
+            throw new ImException(ImError.BLOCKED, "you cannot reach " + recipient);
+        }
+    }
+}

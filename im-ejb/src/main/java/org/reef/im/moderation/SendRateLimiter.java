@@ -1,0 +1,59 @@
+package org.reef.im.moderation;
+
+import jakarta.ejb.ConcurrencyManagement;
+import jakarta.ejb.ConcurrencyManagementType;
+import jakarta.ejb.EJB;
+import jakarta.ejb.Schedule;
+import jakarta.ejb.Singleton;
+import jakarta.ejb.TransactionAttribute;
+import jakarta.ejb.TransactionAttributeType;
+import org.reef.im.config.ImSettings;
+import org.reef.im.error.ImError;
+import org.reef.im.error.ImException;
+
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentMap;
+
+/**
+ * The per-user send rate limit: a token bucket per user ({@code REEF_SEND_RATE} messages per second, bursts of
+ * {@code REEF_SEND_BURST}) shared by all of the user's devices on this server. Buckets that are full again are
+ * forgotten every minute, so memory follows the users who sent recently.
+ */
+@Singleton
+@ConcurrencyManagement(ConcurrencyManagementType.BEAN)
+@TransactionAttribute(TransactionAttributeType.NOT_SUPPORTED)
+public class SendRateLimiter {
+
+    @EJB
+    private ImSettings settings;
+
+    private final ConcurrentMap<String, TokenBucket> buckets = new ConcurrentHashMap<>();
+
+    /** Counts one send of the user; refuses it with {@code rate_limited} when over the limit. */
+    public void acquire(String username) {
+        int rate = settings.sendRate();
+        if (rate == 0) {
+            return;
+        }
+        long now = System.nanoTime();
+        TokenBucket bucket = buckets.computeIfAbsent(username, u -> new TokenBucket(rate, settings.sendBurst(), now));
+        boolean taken;
+        synchronized (bucket) {
+            taken = bucket.tryTake(now);
+        }
+        if (!taken) {
+            throw new ImException(ImError.RATE_LIMITED,
+                    "more than " + rate + " messages per second (bursts of " + settings.sendBurst() + ")");
+        }
+    }
+
+    @Schedule(minute = "*", hour = "*", persistent = false)
+    void forgetIdle() {
+        long now = System.nanoTime();
+        buckets.entrySet().removeIf(entry -> {
+            synchronized (entry.getValue()) {
+                return entry.getValue().isFull(now);
+            }
+        });
+    }
+}
