@@ -13,6 +13,8 @@ import org.reef.im.moderation.RefusalCounter;
 import org.reef.mqtt.api.MqttAck;
 import org.reef.mqtt.api.MqttInboundMessage;
 
+import java.util.ArrayList;
+import java.util.List;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
@@ -44,7 +46,25 @@ public class ImInbox {
     @Resource
     private SessionContext context;
 
+    /**
+     * Handles a batch of messages from different connections in the caller's one transaction, each with its own
+     * verdict. A refusal must change nothing in the transaction, so that the batch's other messages commit: every
+     * refusal of {@link MessagingService} and {@link ReceiptService} happens before their first write (validation,
+     * permissions, rate limit, content filter, all checked first). A batch of one rolls back on refusal all the same.
+     */
+    public List<MqttAck> handleAll(List<MqttInboundMessage> messages) {
+        List<MqttAck> acks = new ArrayList<>(messages.size());
+        for (MqttInboundMessage message : messages) {
+            acks.add(handle(message, messages.size() == 1));
+        }
+        return acks;
+    }
+
     public MqttAck handle(MqttInboundMessage message) {
+        return handle(message, true);
+    }
+
+    private MqttAck handle(MqttInboundMessage message, boolean rollbackOnRefusal) {
         String user = message.username();
         if (user == null) {
             return MqttAck.refused(0x87, "sign in to use im/ topics");
@@ -63,11 +83,13 @@ public class ImInbox {
             }
             return MqttAck.ACCEPTED;
         } catch (ImException e) {
-            context.setRollbackOnly();
+            if (rollbackOnRefusal) {
+                context.setRollbackOnly();
+            }
             refusals.refused(e.error(), user, message.topic());
             LOG.log(Level.FINE, "Client {0}: {1} refused: {2}",
                     new Object[]{message.clientId(), message.topic(), e.getMessage()});
-            // The error event must reach the client although this transaction rolls back: publish it now.
+            // The error event must reach the client even if this transaction rolls back: publish it now.
             mqtt.publishNow(Events.INBOX + user,
                     Events.bytes(Events.error(clientMsgId, e.error().code(), e.getMessage())), 1, message.clientId());
             return MqttAck.refused(e.error().mqttReason(), e.getMessage());

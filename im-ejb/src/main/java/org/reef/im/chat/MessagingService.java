@@ -104,17 +104,17 @@ public class MessagingService {
                     Events.bytes(Events.typing(target.conversation(), sender, command.body())), 0);
             return new SendResult(null, false);
         }
+        String body = contentFilter.apply(command.body()); // the last refusal: nothing is written before it
         SendResult retried = retried(sender, command.clientMsgId());
         if (retried != null) {
             return retried;
         }
-        Conversation row = lockDirectConversation(target.conversation(), sender, recipient);
-        retried = retried(sender, command.clientMsgId()); // a concurrent retry may have stored it meanwhile
-        if (retried != null) {
-            return retried;
-        }
-        String body = contentFilter.apply(command.body());
-        Message message = store(row, sender, target.address(), command.kind(), body, command.clientMsgId());
+        // Takes the seq under the conversation's row lock. A concurrent send with the same clientMsgId (a client
+        // retrying while the first attempt is in flight) fails on the unique constraint at the insert below, and
+        // the client's next retry finds the stored message.
+        long seq = nextDirectSeq(target.conversation(), sender, recipient);
+        Message message = store(target.conversation(), seq, sender, target.address(), command.kind(), body,
+                command.clientMsgId());
         List<String> inboxes = recipient.equals(sender) ? List.of(sender) : List.of(sender, recipient);
         deliver(message, inbox.append(message.getId(), InboxEntry.MESSAGE, inboxes, sender, senderClientId),
                 senderClientId, true);
@@ -176,8 +176,17 @@ public class MessagingService {
 
     private Message store(Conversation row, String sender, String to, String kind, String body, String clientMsgId) {
         Instant now = Instant.now();
-        Message message = new Message(UUID.randomUUID().toString(), row.getId(), row.nextSeq(now), sender, to, kind,
-                body, clientMsgId, now);
+        return persist(new Message(UUID.randomUUID().toString(), row.getId(), row.nextSeq(now), sender, to, kind,
+                body, clientMsgId, now));
+    }
+
+    private Message store(String conversation, long seq, String sender, String to, String kind, String body,
+                          String clientMsgId) {
+        return persist(new Message(UUID.randomUUID().toString(), conversation, seq, sender, to, kind, body,
+                clientMsgId, Instant.now()));
+    }
+
+    private Message persist(Message message) {
         em.persist(message);
         em.flush(); // a concurrent retry with the same clientMsgId fails here, inside this transaction
         return message;
@@ -204,11 +213,14 @@ public class MessagingService {
         return new SendResult(message, true);
     }
 
-    /** The conversation row, created with its members on first use, locked for the seq. */
-    private Conversation lockDirectConversation(String id, String one, String other) {
-        Conversation conversation = em.find(Conversation.class, id, LockModeType.PESSIMISTIC_WRITE);
-        if (conversation != null) {
-            return conversation;
+    /**
+     * Takes the next seq of a direct conversation in one statement (which also locks its row until commit), creating
+     * the conversation and its members on first use. Conversation entities are not read here, so none goes stale.
+     */
+    private long nextDirectSeq(String id, String one, String other) {
+        Long seq = incrementSeq(id);
+        if (seq != null) {
+            return seq;
         }
         em.createNativeQuery("INSERT INTO conversation (id, kind, last_seq, created_at) VALUES (?1, 'direct', 0, ?2) "
                 + "ON CONFLICT (id) DO NOTHING").setParameter(1, id).setParameter(2, Instant.now()).executeUpdate();
@@ -217,7 +229,14 @@ public class MessagingService {
                     + "VALUES (?1, ?2, 0, 0) ON CONFLICT DO NOTHING").setParameter(1, id).setParameter(2, member)
                     .executeUpdate();
         }
-        return em.find(Conversation.class, id, LockModeType.PESSIMISTIC_WRITE);
+        return incrementSeq(id);
+    }
+
+    private Long incrementSeq(String id) {
+        List<?> rows = em.createNativeQuery("UPDATE conversation SET last_seq = last_seq + 1, last_message_at = ?2 "
+                + "WHERE id = ?1 RETURNING last_seq").setParameter(1, id).setParameter(2, Instant.now())
+                .getResultList();
+        return rows.isEmpty() ? null : ((Number) rows.get(0)).longValue();
     }
 
     /** Whether the user takes part in the conversation. */

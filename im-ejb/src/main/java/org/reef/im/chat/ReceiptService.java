@@ -13,7 +13,6 @@ import jakarta.persistence.LockModeType;
 import jakarta.persistence.PersistenceContext;
 import org.reef.im.delivery.AfterCommitPublisher;
 import org.reef.im.delivery.Events;
-import org.reef.im.domain.Conversation;
 import org.reef.im.domain.ConversationMember;
 import org.reef.im.error.ImError;
 import org.reef.im.error.ImException;
@@ -67,8 +66,10 @@ public class ReceiptService {
         if (member == null) {
             throw new ImException(ImError.NOT_FOUND, "no conversation " + receipt.conversation());
         }
-        Conversation conversation = em.find(Conversation.class, receipt.conversation());
-        if (receipt.seq() < 1 || receipt.seq() > conversation.getLastSeq()) {
+        // a query, not the entity: a send earlier in the same transaction may have moved last_seq by SQL
+        long lastSeq = em.createQuery("select c.lastSeq from Conversation c where c.id = :id", Long.class)
+                .setParameter("id", receipt.conversation()).getSingleResult();
+        if (receipt.seq() < 1 || receipt.seq() > lastSeq) {
             throw new ImException(ImError.INVALID, "seq " + receipt.seq() + " is not a message of the conversation");
         }
         boolean moved = receipt.kind().equals("read") ? member.read(receipt.seq()) : member.delivered(receipt.seq());

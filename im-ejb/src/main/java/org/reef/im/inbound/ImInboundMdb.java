@@ -6,27 +6,31 @@ import jakarta.ejb.MessageDriven;
 import org.jboss.ejb3.annotation.ResourceAdapter;
 import org.reef.im.chat.ImInbox;
 import org.reef.mqtt.api.MqttAck;
+import org.reef.mqtt.api.MqttBatchMessageListener;
 import org.reef.mqtt.api.MqttInboundMessage;
-import org.reef.mqtt.api.MqttMessageListener;
+
+import java.util.List;
 
 /**
- * Receives every PUBLISH under {@code im/} (the namespace the IM server owns) and hands it to {@link ImInbox}. The
- * PUBLISH is acknowledged only after this method's transaction committed; a refusal is the PUBACK reason code for
- * MQTT 5 clients and an error event on the sender's inbox for all.
+ * Receives every PUBLISH under {@code im/} (the namespace the IM server owns) and hands it to {@link ImInbox}, in
+ * batches: the messages waiting when a delivery slot frees (from different connections, at most 32) share one
+ * transaction, so that one commit covers them all. Each PUBLISH is acknowledged only after that transaction
+ * committed; a refusal is the PUBACK reason code for MQTT 5 clients and an error event on the sender's inbox for all.
  */
 @MessageDriven(
-        messageListenerInterface = MqttMessageListener.class,
+        messageListenerInterface = MqttBatchMessageListener.class,
         activationConfig = {
                 @ActivationConfigProperty(propertyName = "topicFilter", propertyValue = "im/#"),
-                @ActivationConfigProperty(propertyName = "maxConcurrency", propertyValue = "16")})
+                @ActivationConfigProperty(propertyName = "maxConcurrency", propertyValue = "16"),
+                @ActivationConfigProperty(propertyName = "maxBatchSize", propertyValue = "32")})
 @ResourceAdapter("im-ear.ear#mqtt-resource-adapter.rar")
-public class ImInboundMdb implements MqttMessageListener {
+public class ImInboundMdb implements MqttBatchMessageListener {
 
     @EJB
     private ImInbox inbox;
 
     @Override
-    public MqttAck onMessage(MqttInboundMessage message) {
-        return inbox.handle(message);
+    public List<MqttAck> onMessages(List<MqttInboundMessage> messages) {
+        return inbox.handleAll(messages);
     }
 }

@@ -21,6 +21,9 @@ import java.util.logging.Logger;
  * a connection whose next message finds no free slot parks (no thread waits) and is resumed when one frees. The
  * Netty event loop only enqueues; it never waits for the container. The queue length is reported back to the
  * caller, which stops reading from the connection when it reaches the bound.
+ *
+ * <p>A message for a batch listener alone goes to that endpoint's {@link BatchInflow} instead, without holding a
+ * thread while it waits; the connection's next message follows when it completed.
  */
 public final class ConnectionInflow {
 
@@ -96,6 +99,38 @@ public final class ConnectionInflow {
         delivery.completion().completed(failure == null ? verdict : null, failure);
     }
 
+    /** Whether a delivery goes to a single batch-listener endpoint, through its {@link BatchInflow}. */
+    private static boolean isBatched(InflowDelivery delivery) {
+        return delivery.activations().size() == 1 && delivery.activations().get(0).isBatchListener();
+    }
+
+    /**
+     * Hands the connection's next delivery to its endpoint's batches. While it is there the scheduled flag stays
+     * set, so nothing else takes from this connection's queue; its completion hands on the next one.
+     */
+    private void submitToBatch(InflowDelivery delivery) {
+        delivery.activations().get(0).batches(workManager).submit(delivery.message(), (ack, failure) -> {
+            pending.decrementAndGet();
+            delivery.completion().completed(ack, failure);
+            continueAfterBatch();
+        });
+    }
+
+    private void continueAfterBatch() {
+        InflowDelivery next = queue.peek();
+        if (next != null && isBatched(next)) {
+            queue.poll();
+            submitToBatch(next);
+        } else if (next != null) {
+            resumeDrain();
+        } else {
+            scheduled.set(false);
+            if (!queue.isEmpty()) {
+                scheduleIfIdle();
+            }
+        }
+    }
+
     /** Schedules the drain again after a parked connection got a slot (the scheduled flag is still set). */
     private void resumeDrain() {
         try {
@@ -147,6 +182,11 @@ public final class ConnectionInflow {
                 InflowDelivery next = queue.peek();
                 if (next == null) {
                     break;
+                }
+                if (isBatched(next)) {
+                    queue.poll();
+                    submitToBatch(next);
+                    return; // the drain goes on when the batch completes; the scheduled flag stays set
                 }
                 if (!acquire(next.activations())) {
                     return; // parked: resumeDrain continues when a slot frees

@@ -3,12 +3,16 @@ package org.reef.mqtt.inflow;
 import jakarta.resource.ResourceException;
 import jakarta.resource.spi.endpoint.MessageEndpoint;
 import jakarta.resource.spi.endpoint.MessageEndpointFactory;
+import jakarta.resource.spi.work.WorkManager;
 import org.reef.mqtt.api.MqttAck;
+import org.reef.mqtt.api.MqttBatchMessageListener;
 import org.reef.mqtt.api.MqttInboundMessage;
 import org.reef.mqtt.api.MqttMessageListener;
 import org.reef.mqtt.topic.Topics;
 
 import java.lang.reflect.Method;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Objects;
 import java.util.Queue;
 import java.util.concurrent.ConcurrentLinkedQueue;
@@ -26,10 +30,12 @@ import java.util.function.Function;
 public final class MqttActivation {
 
     static final Method ON_MESSAGE;
+    static final Method ON_MESSAGES;
 
     static {
         try {
             ON_MESSAGE = MqttMessageListener.class.getMethod("onMessage", MqttInboundMessage.class);
+            ON_MESSAGES = MqttBatchMessageListener.class.getMethod("onMessages", List.class);
         } catch (NoSuchMethodException e) {
             throw new ExceptionInInitializerError(e);
         }
@@ -39,12 +45,38 @@ public final class MqttActivation {
     private final MqttActivationSpec spec;
     private final Semaphore permits;
     private final Queue<Runnable> waiting = new ConcurrentLinkedQueue<>();
+    private final boolean batchListener;
+    private volatile BatchInflow batches;
 
     public MqttActivation(MessageEndpointFactory endpointFactory, MqttActivationSpec spec) {
         this.endpointFactory = Objects.requireNonNull(endpointFactory, "endpointFactory");
         this.spec = Objects.requireNonNull(spec, "spec");
         Integer concurrency = spec.getMaxConcurrency();
         this.permits = new Semaphore(concurrency == null ? 16 : concurrency);
+        this.batchListener = MqttBatchMessageListener.class.isAssignableFrom(endpointFactory.getEndpointClass());
+    }
+
+    /** Whether the endpoint takes messages in batches ({@link MqttBatchMessageListener}). */
+    public boolean isBatchListener() {
+        return batchListener;
+    }
+
+    /** The batching queue of a batch listener, created on first use with the adapter's WorkManager. */
+    BatchInflow batches(WorkManager workManager) {
+        BatchInflow current = batches;
+        if (current == null) {
+            synchronized (this) {
+                current = batches;
+                if (current == null) {
+                    Integer concurrency = spec.getMaxConcurrency();
+                    Integer batchSize = spec.getMaxBatchSize();
+                    current = new BatchInflow(this, workManager, concurrency == null ? 16 : concurrency,
+                            batchSize == null ? 32 : batchSize);
+                    batches = current;
+                }
+            }
+        }
+        return current;
     }
 
     /** Takes one of the endpoint's concurrent delivery slots, if free. */
@@ -104,8 +136,34 @@ public final class MqttActivation {
      * @throws RuntimeException  what the listener threw (its transaction was rolled back)
      */
     public MqttAck deliver(MqttInboundMessage message) throws ResourceException {
+        if (batchListener) {
+            return deliverBatch(List.of(message)).get(0);
+        }
         MqttAck ack = call(ON_MESSAGE, endpoint -> ((MqttMessageListener) endpoint).onMessage(message));
         return ack == null ? MqttAck.ACCEPTED : ack;
+    }
+
+    /**
+     * Delivers messages to a batch listener in one transaction; returns their verdicts, in order, after the commit.
+     *
+     * @throws ResourceException if no endpoint could be created, the transaction did not commit, or the listener
+     *                           answered with the wrong number of verdicts
+     * @throws RuntimeException  what the listener threw (its transaction was rolled back)
+     */
+    public List<MqttAck> deliverBatch(List<MqttInboundMessage> messages) throws ResourceException {
+        List<MqttAck> acks = call(ON_MESSAGES, endpoint -> {
+            List<MqttAck> verdicts = ((MqttBatchMessageListener) endpoint).onMessages(messages);
+            if (verdicts == null || verdicts.size() != messages.size()) {
+                throw new IllegalStateException("the listener returned " + (verdicts == null ? "no" : verdicts.size())
+                        + " verdicts for " + messages.size() + " messages");
+            }
+            return verdicts;
+        });
+        List<MqttAck> result = new ArrayList<>(acks.size());
+        for (MqttAck ack : acks) {
+            result.add(ack == null ? MqttAck.ACCEPTED : ack);
+        }
+        return result;
     }
 
     /**

@@ -6,6 +6,7 @@ import jakarta.resource.spi.ActivationSpec;
 import jakarta.resource.spi.ConfigProperty;
 import jakarta.resource.spi.InvalidPropertyException;
 import jakarta.resource.spi.ResourceAdapter;
+import org.reef.mqtt.api.MqttBatchMessageListener;
 import org.reef.mqtt.api.MqttConnectionListener;
 import org.reef.mqtt.api.MqttMessageListener;
 import org.reef.mqtt.topic.TopicException;
@@ -20,7 +21,8 @@ import java.util.Objects;
  * &#64;MessageDriven(activationConfig = &#64;ActivationConfigProperty(propertyName = "topicFilter", propertyValue = "chat/#"))
  * </pre>
  */
-@Activation(messageListeners = {MqttMessageListener.class, MqttConnectionListener.class})
+@Activation(messageListeners = {MqttMessageListener.class, MqttBatchMessageListener.class,
+        MqttConnectionListener.class})
 public class MqttActivationSpec implements ActivationSpec {
 
     private ResourceAdapter resourceAdapter;
@@ -33,6 +35,18 @@ public class MqttActivationSpec implements ActivationSpec {
     @ConfigProperty(defaultValue = "16", description = "Deliveries to this endpoint running at once; beyond it the "
             + "publishing connections wait (and stop being read once their own queue is full)")
     private Integer maxConcurrency = 16;
+
+    @ConfigProperty(defaultValue = "32", description = "Most messages handed to a MqttBatchMessageListener in one "
+            + "call (one transaction); ignored for other listeners")
+    private Integer maxBatchSize = 32;
+
+    public Integer getMaxBatchSize() {
+        return maxBatchSize;
+    }
+
+    public void setMaxBatchSize(Integer maxBatchSize) {
+        this.maxBatchSize = maxBatchSize;
+    }
 
     public Integer getMaxConcurrency() {
         return maxConcurrency;
@@ -60,6 +74,9 @@ public class MqttActivationSpec implements ActivationSpec {
     public void validate(boolean required) throws InvalidPropertyException {
         if (maxConcurrency == null || maxConcurrency < 1 || maxConcurrency > 1024) {
             throw new InvalidPropertyException("maxConcurrency must be between 1 and 1024: " + maxConcurrency);
+        }
+        if (maxBatchSize == null || maxBatchSize < 1 || maxBatchSize > 1024) {
+            throw new InvalidPropertyException("maxBatchSize must be between 1 and 1024: " + maxBatchSize);
         }
         if (topicFilter == null || topicFilter.isBlank()) {
             if (required) {
