@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# Reef versus Mosquitto on the plain-MQTT im-bench scenarios; writes docs/benchmarks.md and
-# docs/benchmarks-latency.svg. Run `im-bench/compare.sh --help` for the settings.
+# Reef versus Mosquitto on the plain-MQTT im-bench scenarios, and Reef alone on the IM scenarios;
+# writes docs/benchmarks.md and docs/benchmarks-latency.svg. Run `im-bench/compare.sh --help` for the settings.
 set -euo pipefail
 
 SCRIPT_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
@@ -14,14 +14,23 @@ usage: im-bench/compare.sh [--help]
 Starts Reef (`mvn -Prun`, in its own process group, on free loopback ports, a fresh embedded
 database) and Mosquitto (Debian package `mosquitto`, installed with apt-get when missing, on
 another free loopback port with a generated config, persistence on), runs the plain-MQTT im-bench
-scenarios against both in alternation (Reef, Mosquitto, Reef, Mosquitto, ...), and writes
-docs/benchmarks.md and docs/benchmarks-latency.svg. Raw results, per-run output and server logs go
-to im-bench/target/compare-<timestamp>/. Both servers are stopped at the end, on error and on Ctrl-C.
-Works from any directory. Keep other load off the machine while it runs.
+scenarios against both in alternation (Reef, Mosquitto, Reef, Mosquitto, ...), then the IM
+scenarios against Reef alone (Mosquitto has no IM protocol: they are reported absolutely), and
+writes docs/benchmarks.md and docs/benchmarks-latency.svg. Raw results, per-run output and server
+logs go to im-bench/target/compare-<timestamp>/. Both servers are stopped at the end, on error and
+on Ctrl-C. Works from any directory. Keep other load off the machine while it runs.
 
 Order: `connections` first, each round on a freshly started server (Reef started, measured,
 stopped; then Mosquitto likewise); then both servers are started fresh once and every other
-scenario runs COMPARE_ROUNDS rounds, alternating servers within each scenario.
+plain-MQTT scenario runs COMPARE_ROUNDS rounds, alternating servers within each scenario; then
+Reef is started fresh once more for the IM scenarios, COMPARE_ROUNDS rounds each. Their accounts
+are registered in the first round and reused (logged in again) in the next ones.
+
+Reef always runs with REEF_SEND_RATE=0 and REEF_MQTT_CONNECT_RATE=0: all the load comes from one
+loopback address and a few hundred accounts, which Reef's per-user send limit and per-address
+connection-rate limit exist to hold back, so with them on the runs would measure the limits. And
+with REEF_PASSWORD_ITERATIONS=100000 (the server's minimum) to shorten the IM setup, which
+registers and logs in hundreds of users (PBKDF2 on purpose); it is not part of any measurement.
 
 Settings (environment variables, defaults in brackets):
   COMPARE_ROUNDS           rounds per scenario and server, at least 3 for a real comparison [3]
@@ -39,9 +48,14 @@ Settings (environment variables, defaults in brackets):
   COMPARE_CONN_HOLD        seconds the connections are held [10]
   COMPARE_MAX_QUEUED       per-session queue bound of both servers [20000]
                            (Reef REEF_MQTT_MAX_QUEUED, Mosquitto max_queued_messages)
+  COMPARE_IM_PAIRS         im-chat pairs (QoS 1, every message stored before PUBACK) [100]
+  COMPARE_IM_FIXED_RATE    total msg/s of the fixed-rate im-chat latency run [5000]
+  COMPARE_IM_MEMBERS       im-group members, one receiving device each [500]
+  COMPARE_IM_GROUP_RATE    im-group messages sent per second (one sender) [10]
+  COMPARE_IM_SETUP_TIMEOUT bound on an IM run's setup (accounts, tokens, group), seconds [600]
   COMPARE_START_TIMEOUT    bound on a server start, seconds [300]
-  COMPARE_SCENARIOS        subset to run, space separated, of:
-                           connections pairs-q0 pairs-q1 pairs-q1-fixed fanout-q0 offline [all]
+  COMPARE_SCENARIOS        subset to run, space separated, of: connections pairs-q0 pairs-q1
+                           pairs-q1-fixed fanout-q0 offline im-chat im-chat-fixed im-group [all]
   COMPARE_DOC              the Markdown document to write [docs/benchmarks.md]
   COMPARE_SVG              the latency plot to write [docs/benchmarks-latency.svg]
 
@@ -71,15 +85,21 @@ CONN_CLIENTS=${COMPARE_CONN_CLIENTS:-15000}
 CONN_RATE=${COMPARE_CONN_RATE:-3000}
 CONN_HOLD=${COMPARE_CONN_HOLD:-10}
 MAX_QUEUED=${COMPARE_MAX_QUEUED:-20000}
+IM_PAIRS=${COMPARE_IM_PAIRS:-100}
+IM_FIXED_RATE=${COMPARE_IM_FIXED_RATE:-5000}
+IM_MEMBERS=${COMPARE_IM_MEMBERS:-500}
+IM_GROUP_RATE=${COMPARE_IM_GROUP_RATE:-10}
+IM_SETUP_TIMEOUT=${COMPARE_IM_SETUP_TIMEOUT:-600}
 START_TIMEOUT=${COMPARE_START_TIMEOUT:-300}
 STOP_TIMEOUT=90
-ALL_SCENARIOS="connections pairs-q0 pairs-q1 pairs-q1-fixed fanout-q0 offline"
+ALL_SCENARIOS="connections pairs-q0 pairs-q1 pairs-q1-fixed fanout-q0 offline im-chat im-chat-fixed im-group"
 SCENARIOS=${COMPARE_SCENARIOS:-$ALL_SCENARIOS}
 DOC=${COMPARE_DOC:-$ROOT/docs/benchmarks.md}
 SVG=${COMPARE_SVG:-$ROOT/docs/benchmarks-latency.svg}
 
 for n in ROUNDS WARMUP DURATION DRAIN SETTLE PAIRS SIZE FIXED_RATE FANOUT_SUBS OFFLINE_MSGS \
-         CONN_CLIENTS CONN_RATE CONN_HOLD MAX_QUEUED START_TIMEOUT; do
+         CONN_CLIENTS CONN_RATE CONN_HOLD MAX_QUEUED IM_PAIRS IM_FIXED_RATE IM_MEMBERS IM_GROUP_RATE \
+         IM_SETUP_TIMEOUT START_TIMEOUT; do
     if ! [[ ${!n} =~ ^[0-9]+$ ]]; then
         echo "compare.sh: COMPARE_$n must be a whole number, not '${!n}'" >&2
         exit 2
@@ -110,7 +130,7 @@ RESULTS="$OUT/results.jsonl"
 WORK=$(mktemp -d "${TMPDIR:-/tmp}/reef-compare.XXXXXX")
 log "results, run output and server logs: $OUT"
 
-REEF_PID=""; REEF_PGID=""; REEF_JVM_PID=""; REEF_PG_PID=""
+REEF_PID=""; REEF_PGID=""; REEF_JVM_PID=""; REEF_PG_PID=""; REEF_DATA=""
 MOSQ_PID=""
 
 # --- cleanup -------------------------------------------------------------------------------------
@@ -136,7 +156,7 @@ stop_reef() {
         for ((i = 0; i < 30; i++)); do kill -0 "$REEF_PG_PID" 2>/dev/null || break; sleep 1; done
         kill -KILL "$REEF_PG_PID" 2>/dev/null || true
     fi
-    REEF_PID=""; REEF_PGID=""; REEF_JVM_PID=""; REEF_PG_PID=""
+    REEF_PID=""; REEF_PGID=""; REEF_JVM_PID=""; REEF_PG_PID=""; REEF_DATA=""
 }
 
 stop_mosquitto() {
@@ -211,9 +231,12 @@ start_reef() {
         log "starting Reef ($label): mvn -q ${flag:+$flag }-Prun"
         (
             cd "$ROOT"
+            # No per-user send limit and no per-address connection-rate limit (the load comes from one
+            # loopback address), and the server's minimum PBKDF2 iterations (shorter IM setup); see --help.
             exec env REEF_MQTT_ALLOW_ANONYMOUS=true REEF_MQTT_PORT="$REEF_MQTT_PORT" \
                 REEF_HTTP_PORT="$REEF_HTTP_PORT" REEF_MANAGEMENT_PORT="$REEF_MGMT_PORT" \
                 REEF_MQTT_WS_PORT=-1 REEF_MQTT_MAX_QUEUED="$MAX_QUEUED" REEF_DATA_DIR="$data" \
+                REEF_SEND_RATE=0 REEF_MQTT_CONNECT_RATE=0 REEF_PASSWORD_ITERATIONS=100000 \
                 setsid -w mvn -q $flag -Prun
         ) >"$logf" 2>&1 </dev/null &
         REEF_PID=$!
@@ -256,6 +279,7 @@ start_reef() {
     done
     [[ -n "$REEF_JVM_PID" ]] || die "Reef is up but its server JVM (-D[Standalone]) was not found in process group $REEF_PGID"
     REEF_PG_PID=$(pgrep -f -- "-D $data/postgres" | head -1 || true)
+    REEF_DATA=$data
     tr '\0' '\n' <"/proc/$REEF_JVM_PID/cmdline" >"$OUT/reef-jvm-cmdline.txt" || true
     if command -v jcmd >/dev/null; then
         timeout 30 jcmd "$REEF_JVM_PID" VM.flags >"$OUT/reef-jvm-flags.txt" 2>&1 || true
@@ -323,13 +347,16 @@ run_bench() {
     case $scenario in
         connections) bound=$((CONN_CLIENTS / (CONN_RATE > 0 ? CONN_RATE : 1000) + CONN_HOLD + 180)) ;;
         offline) bound=240 ;;
+        im-*) bound=$((IM_SETUP_TIMEOUT + 300 + WARMUP + DURATION + DRAIN + 180)) ;; # + setup, settling
         *) bound=$((WARMUP + DURATION + DRAIN + 180)) ;;
     esac
     name="$key-$server-$round"
     log "round $round $server: $scenario $*"
     local started=$SECONDS
     set +e
-    timeout --foreground -k 10 "$bound" java -jar "$JAR" "$scenario" --port "$port" "$@" \
+    local -a extra=()
+    [[ $scenario == im-* ]] && extra=(--http-port "$REEF_HTTP_PORT" --setup-timeout "$IM_SETUP_TIMEOUT")
+    timeout --foreground -k 10 "$bound" java -jar "$JAR" "$scenario" --port "$port" ${extra[@]+"${extra[@]}"} "$@" \
         >"$OUT/runs/$name.out" 2>"$OUT/runs/$name.err"
     rc=$?
     set -e
@@ -406,6 +433,46 @@ if [[ -n "$FLOW_SCENARIOS" ]]; then
     stop_mosquitto
 fi
 
+# 3. the IM scenarios, Reef alone (Mosquitto has no IM protocol), on a freshly started Reef. Each
+#    scenario's accounts are registered in its first round and reused afterwards (--user-prefix).
+record_postgres_settings() {
+    # The embedded PostgreSQL's settings as the server runs them (SHOW over the wire protocol, no psql
+    # needed); its port is in postmaster.pid (line 4). zonky's embedded server trusts local connections.
+    local pid_file="$REEF_DATA/postgres/postmaster.pid" port
+    port=$(sed -n 4p "$pid_file" 2>/dev/null || true)
+    if [[ -z "$port" ]] || ! python3 "$HELPERS/net.py" pgshow 127.0.0.1 "$port" postgres postgres reef \
+            synchronous_commit fsync wal_sync_method full_page_writes shared_buffers max_connections \
+            server_version >"$OUT/postgres-settings.txt" 2>"$OUT/logs/postgres-settings.err"; then
+        log "could not read the embedded PostgreSQL's settings (see $OUT/logs/postgres-settings.err)"
+        rm -f "$OUT/postgres-settings.txt"
+    fi
+}
+
+IM_SCENARIOS=""
+for s in im-chat im-chat-fixed im-group; do
+    wants "$s" && IM_SCENARIOS+=" $s"
+done
+if [[ -n "$IM_SCENARIOS" ]]; then
+    start_reef im
+    record_postgres_settings
+    sleep "$SETTLE"
+    for s in $IM_SCENARIOS; do
+        for ((r = 1; r <= ROUNDS; r++)); do
+            check_alive
+            case $s in
+                im-chat) run_bench "$s" reef "$r" im-chat --user-prefix cmp-chat --pairs "$IM_PAIRS" \
+                             --size "$SIZE" --rate 0 "${FLOW_TIMING[@]}" ;;
+                im-chat-fixed) run_bench "$s" reef "$r" im-chat --user-prefix cmp-chat --pairs "$IM_PAIRS" \
+                             --size "$SIZE" --rate "$IM_FIXED_RATE" "${FLOW_TIMING[@]}" ;;
+                im-group) run_bench "$s" reef "$r" im-group --user-prefix cmp-group --members "$IM_MEMBERS" \
+                             --senders 1 --size "$SIZE" --rate "$IM_GROUP_RATE" "${FLOW_TIMING[@]}" ;;
+            esac
+        done
+    done
+    check_alive
+    stop_reef
+fi
+
 END_EPOCH=$(date +%s)
 log "runs done: $RUNS_OK complete, $RUNS_FAILED failed; writing $DOC and $SVG"
 
@@ -414,6 +481,8 @@ export COMPARE_ROUNDS_USED=$ROUNDS COMPARE_WARMUP_USED=$WARMUP COMPARE_DURATION_
     COMPARE_FIXED_RATE_USED=$FIXED_RATE COMPARE_FANOUT_SUBS_USED=$FANOUT_SUBS \
     COMPARE_OFFLINE_MSGS_USED=$OFFLINE_MSGS COMPARE_CONN_CLIENTS_USED=$CONN_CLIENTS \
     COMPARE_CONN_RATE_USED=$CONN_RATE COMPARE_CONN_HOLD_USED=$CONN_HOLD COMPARE_MAX_QUEUED_USED=$MAX_QUEUED \
+    COMPARE_IM_PAIRS_USED=$IM_PAIRS COMPARE_IM_FIXED_RATE_USED=$IM_FIXED_RATE COMPARE_IM_MEMBERS_USED=$IM_MEMBERS \
+    COMPARE_IM_GROUP_RATE_USED=$IM_GROUP_RATE COMPARE_IM_SETUP_TIMEOUT_USED=$IM_SETUP_TIMEOUT \
     COMPARE_SCENARIOS_USED=$SCENARIOS COMPARE_START_EPOCH=$START_EPOCH COMPARE_END_EPOCH=$END_EPOCH \
     COMPARE_MOSQ_VERSION=$MOSQ_VERSION COMPARE_MOSQUITTO=$MOSQUITTO COMPARE_REEF_STARTS=$REEF_STARTS \
     COMPARE_MOSQ_STARTS=$MOSQ_STARTS COMPARE_REEF_COMMAND=$REEF_COMMAND

@@ -18,6 +18,8 @@ import statistics
 import subprocess
 import sys
 
+import im_section
+
 SERVERS = ("reef", "mosquitto")
 NAMES = {"reef": "Reef", "mosquitto": "Mosquitto"}
 COLORS = {"reef": "#1f6fb4", "mosquitto": "#c8402a"}
@@ -38,7 +40,7 @@ PARAMS = [
     ("CONN_RATE", "connections opened per second", "3000"),
     ("CONN_HOLD", "connections held, s", "10"),
     ("MAX_QUEUED", "per-session queue bound (both servers)", "20000"),
-]
+] + im_section.IM_PARAMS
 
 
 def env(name, default=""):
@@ -602,15 +604,16 @@ def jvm_settings(run_dir):
 
 # --- the document -------------------------------------------------------------------------------
 
-def document(root, run_dir, res, rows, others, curves, doc_path, svg_path):
+def document(root, run_dir, res, rows, im_rows, others, curves, doc_path, svg_path):
     start = int(env("COMPARE_START_EPOCH", "0") or 0)
     end = int(env("COMPARE_END_EPOCH", "0") or 0)
     took = end - start
     when = datetime.datetime.fromtimestamp(end or start, datetime.timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
     rounds = int(param("ROUNDS"))
-    met = sum(1 for r in rows if r["ok"])
-    unclear = [r for r in rows if not r["ok"] and r.get("inconclusive")]
-    missed = [r for r in rows if not r["ok"] and not r.get("inconclusive")]
+    every = rows + im_rows
+    met = sum(1 for r in every if r["ok"])
+    unclear = [r for r in every if not r["ok"] and r.get("inconclusive")]
+    missed = [r for r in every if not r["ok"] and not r.get("inconclusive")]
     failed_runs = [r for r in res.runs if r["exit"] != 0 or r["result"] is None]
     svg_rel = os.path.relpath(svg_path, os.path.dirname(os.path.abspath(doc_path)))
     run_rel = os.path.relpath(run_dir, root)
@@ -627,12 +630,12 @@ def document(root, run_dir, res, rows, others, curves, doc_path, svg_path):
     L.append("")
     if missed or unclear:
         L.append("**Targets: %d of %d met.%s%s** Details under [Missed targets](#missed-targets)." % (
-            met, len(rows),
+            met, len(every),
             (" Missed: %s." % "; ".join("%s (%s)" % (r["scenario"], r["figure"]) for r in missed)) if missed else "",
             (" Inconclusive: %s." % "; ".join("%s (%s)" % (r["scenario"], r["figure"]) for r in unclear))
             if unclear else ""))
     else:
-        L.append("**Targets: all %d met.**" % len(rows))
+        L.append("**Targets: all %d met.**" % len(every))
     if failed_runs:
         L.append("")
         L.append("**%d run(s) failed or ended with a non-zero status:** %s (output under `%s/runs/`)." % (
@@ -654,6 +657,10 @@ def document(root, run_dir, res, rows, others, curves, doc_path, svg_path):
         L.append("| %s | %s | %s | %s | %s | %s | %s | %s |" % (
             r["scenario"], r["figure"], r["better"], r["reef"], r["mosquitto"], r["ratio"], r["target"],
             verdict(r, "met", "**missed**", "**inconclusive**")))
+    if im_section.present(res):
+        L.append("")
+        L.append("The IM scenarios ran against Reef alone: their targets are absolute, under "
+                 "[IM scenarios (Reef only)](#im-scenarios-reef-only), and count in the total above.")
     L.append("")
     L.append("### Missed targets")
     L.append("")
@@ -694,6 +701,7 @@ def document(root, run_dir, res, rows, others, curves, doc_path, svg_path):
                  "flow control holds the publishers back, so a server that accepts more than it can forward builds a "
                  "backlog, and messages of the window queue behind those of the warm-up.")
         L.append("")
+    L.extend(im_section.section(res, run_dir, sys.modules[__name__], im_rows))
     L.append("## Per-round numbers")
     L.append("")
     L.append("Runs in the order they ran within each scenario: Reef, Mosquitto, Reef, Mosquitto, ... The raw JSON "
@@ -758,8 +766,10 @@ def document(root, run_dir, res, rows, others, curves, doc_path, svg_path):
              "and so on for each round, so resident-memory growth is measured on a server no earlier load had grown. "
              "Then both servers were started fresh once and stayed up for the other scenarios, which ran scenario by "
              "scenario, each alternating Reef, Mosquitto, Reef, Mosquitto, ... with %s s of pause between runs. "
-             "Reef was started %s times and Mosquitto %s times in all."
-             % (param("SETTLE"), env("COMPARE_REEF_STARTS", "?"), env("COMPARE_MOSQ_STARTS", "?")))
+             "%sReef was started %s times and Mosquitto %s times in all."
+             % (param("SETTLE"), "Last, Reef alone was started fresh once more for the IM scenarios, %s rounds of "
+                "each in a row. " % param("ROUNDS") if im_section.present(res) else "",
+                env("COMPARE_REEF_STARTS", "?"), env("COMPARE_MOSQ_STARTS", "?")))
     L.append("- **Queue bound.** Both servers queue at most %s messages per session: Reef `REEF_MQTT_MAX_QUEUED=%s`, "
              "Mosquitto `max_queued_messages %s` (the offline scenario queues %s). Reef's inflight window is its default "
              "(`REEF_MQTT_MAX_INFLIGHT` 64); Mosquitto's `max_inflight_messages` is its default (20)."
@@ -767,7 +777,10 @@ def document(root, run_dir, res, rows, others, curves, doc_path, svg_path):
                 fmt_int(int(param("OFFLINE_MSGS")))))
     L.append("- **Reef** was started with the README's run command from the repository root, in its own process group: "
              "`REEF_MQTT_ALLOW_ANONYMOUS=true REEF_MQTT_PORT=<free> REEF_HTTP_PORT=<free> REEF_MANAGEMENT_PORT=<free> "
-             "REEF_MQTT_WS_PORT=-1 REEF_MQTT_MAX_QUEUED=%s REEF_DATA_DIR=<fresh temporary directory> %s`; "
+             "REEF_MQTT_WS_PORT=-1 REEF_MQTT_MAX_QUEUED=%s REEF_DATA_DIR=<fresh temporary directory> "
+             "REEF_SEND_RATE=0 REEF_MQTT_CONNECT_RATE=0 REEF_PASSWORD_ITERATIONS=100000 %s` (no per-user send limit "
+             "and no per-address connection-rate limit, since all the load comes from one loopback address; the "
+             "minimum password hashing only shortens the IM setup); "
              "ready when `GET /api/v1/health` answered 200; stopped with SIGTERM to the process group. Everything else "
              "is Reef's default (Netty I/O threads: twice the cores; embedded PostgreSQL). The benchmark topics "
              "(`bench/...`) are plain MQTT, routed by the broker in the resource adapter without entering the "
@@ -807,7 +820,7 @@ def document(root, run_dir, res, rows, others, curves, doc_path, svg_path):
     L.append("## How to reproduce")
     L.append("")
     L.append("```sh")
-    L.append("im-bench/compare.sh            # from any directory; about 15 minutes on 2 cores")
+    L.append("im-bench/compare.sh            # from any directory; about 25 minutes on 2 cores (10 of them the IM runs)")
     L.append("im-bench/compare.sh --help     # the settings, e.g. COMPARE_ROUNDS=5, COMPARE_DURATION=20")
     L.append("```")
     L.append("")
@@ -838,14 +851,15 @@ def main():
     load_params(a.run_dir)
     res = Results(os.path.join(a.run_dir, "results.jsonl"))
     rows = target_rows(res)
+    im_rows = im_section.target_rows(res, sys.modules[__name__])
     others = other_rows(res)
     curves = latency_svg(res, a.svg + ".tmp")
-    document(a.root, a.run_dir, res, rows, others, curves, a.doc + ".tmp", a.svg)
+    document(a.root, a.run_dir, res, rows, im_rows, others, curves, a.doc + ".tmp", a.svg)
     os.replace(a.svg + ".tmp", a.svg)
     os.replace(a.doc + ".tmp", a.doc)
     summary = os.path.join(a.run_dir, "summary.txt")
     with open(summary, "w", encoding="utf-8") as f:
-        for r in rows:
+        for r in rows + im_rows:
             f.write("%-45s %-50s reef %-12s mosquitto %-12s ratio %-8s target %-16s %s\n" % (
                 r["scenario"], r["figure"], r["reef"], r["mosquitto"], r["ratio"], r["target"],
                 verdict(r, "met", "MISSED", "INCONCLUSIVE")))

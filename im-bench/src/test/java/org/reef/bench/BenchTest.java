@@ -13,6 +13,7 @@ import java.util.Arrays;
 import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** The command as a whole, short of a server: usage, help, and a failed run's one JSON line. */
@@ -48,12 +49,45 @@ class BenchTest {
     void helpListsEveryScenarioAndEachScenarioItsOptions() {
         assertEquals(Bench.OK, run("--help"));
         String overview = out.toString(StandardCharsets.UTF_8);
-        for (String scenario : List.of("connections", "pairs", "fanout", "offline")) {
+        for (String scenario : List.of("connections", "pairs", "fanout", "offline", "im-chat", "im-group")) {
             assertTrue(overview.contains("  " + scenario + " "), scenario);
         }
         out.reset();
         assertEquals(Bench.OK, run("fanout", "--help"));
         assertTrue(out.toString(StandardCharsets.UTF_8).contains("--subscribers M"));
+    }
+
+    @Test
+    void imScenariosSignInWithTheirOwnAccountsNotWithUsernameAndPassword() {
+        assertEquals(Bench.OK, run("im-chat", "--help"));
+        String help = out.toString(StandardCharsets.UTF_8);
+        assertTrue(help.contains("--user-prefix PREFIX"), help);
+        assertTrue(help.contains("--http-port PORT"), help);
+        assertFalse(help.contains("--username"), help);
+        assertFalse(help.contains("--qos"), help);
+        out.reset();
+        assertEquals(Bench.USAGE, run("im-chat", "--username", "alice"));
+        assertEquals(Bench.USAGE, run("im-group", "--user-prefix", "Bench"));
+        assertTrue(err.toString(StandardCharsets.UTF_8).contains("--user-prefix must be 1 to 24 of a-z 0-9 _ . -"));
+        assertEquals(Bench.USAGE, run("im-group", "--members", "3", "--senders", "4"));
+        assertEquals(Bench.USAGE, run("im-chat", "--size", "20"));
+        assertEquals("", out.toString(StandardCharsets.UTF_8));
+    }
+
+    @Test
+    @Timeout(30)
+    void anImRunWithoutTheHttpApiFailsInItsSetupWithOneJsonLine() throws IOException {
+        int port;
+        try (ServerSocket free = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            port = free.getLocalPort();
+        }
+        assertEquals(Bench.FAILED, run("im-chat", "--http-port", Integer.toString(port), "--pairs", "1",
+                "--setup-timeout", "10"));
+        List<String> json = jsonLines();
+        assertEquals(1, json.size(), out.toString(StandardCharsets.UTF_8));
+        assertTrue(json.get(0).startsWith("{\"scenario\":\"im-chat\",\"error\":\"registering bench-"),
+                json.get(0));
+        assertTrue(json.get(0).contains("is Reef's HTTP API there?"), json.get(0));
     }
 
     @Test

@@ -27,6 +27,11 @@ public final class Options {
         return value != null ? value : spec.defaultValue();
     }
 
+    /** Whether the scenario has this option at all, for code that several scenarios with different options share. */
+    public boolean knows(String name) {
+        return specs.containsKey(name);
+    }
+
     public boolean isGiven(String name) {
         spec(name);
         return given.containsKey(name);

@@ -19,10 +19,18 @@ public final class FlowReport {
      */
     public static Report of(String scenario, String mqtt, String target, JsonLine shape, String shapeText,
                             FlowSettings settings, FlowOutcome outcome) {
+        return of(scenario, mqtt, target, shape, shapeText, settings.size() + "-byte payloads", settings, outcome);
+    }
+
+    /**
+     * @param sizeText what {@code size} measured, e.g. {@code 64-byte payloads}
+     */
+    public static Report of(String scenario, String mqtt, String target, JsonLine shape, String shapeText,
+                            String sizeText, FlowSettings settings, FlowOutcome outcome) {
         FlowTally tally = outcome.tally();
         Report report = new Report(scenario);
-        report.line("%s: %s, QoS %d, %d-byte payloads, %s; %.1f s measured after %d s warm-up (%s)", scenario,
-                shapeText, settings.qos().value(), settings.size(), settings.describeRate(),
+        report.line("%s: %s, QoS %d, %s, %s; %.1f s measured after %d s warm-up (%s)", scenario,
+                shapeText, settings.qos().value(), sizeText, settings.describeRate(),
                 outcome.measuredSeconds(), settings.warmup().toSeconds(), target);
         report.line("published %d (%.0f/s), delivered %d of %d (%.0f/s)", tally.published(),
                 outcome.publishedPerSecond(), tally.delivered(), tally.expected(), outcome.deliveredPerSecond());

@@ -41,6 +41,7 @@ public final class FlowRun {
     private final Topology topology;
     private final FlowSettings settings;
     private final PayloadFormat format;
+    private final ClientListeners listeners;
     private final Duration replyTimeout;
     private final Progress progress;
     private final LatencyRecorder latency = new LatencyRecorder();
@@ -48,10 +49,12 @@ public final class FlowRun {
     private final FailureTally drops = new FailureTally();
 
     /**
+     * @param listeners    what subscribers and publishers do with what they receive ({@link ClientListeners#PLAIN}
+     *                     for plain MQTT)
      * @param replyTimeout how long to wait for a SUBACK (the connect timeout is a fair bound)
      */
     public FlowRun(ClientTransport transport, ClientSettings base, Topology topology, FlowSettings settings,
-                   PayloadFormat format, Duration replyTimeout, Progress progress) {
+                   PayloadFormat format, ClientListeners listeners, Duration replyTimeout, Progress progress) {
         if (settings.size() < format.minimumSize()) {
             throw new IllegalArgumentException("payload size " + settings.size() + " is below the "
                     + format.minimumSize() + " bytes the stamp needs");
@@ -61,6 +64,7 @@ public final class FlowRun {
         this.topology = topology;
         this.settings = settings;
         this.format = format;
+        this.listeners = listeners;
         this.replyTimeout = replyTimeout;
         this.progress = progress;
     }
@@ -68,33 +72,40 @@ public final class FlowRun {
     public FlowOutcome run(Deadline deadline) throws BenchException, InterruptedException {
         List<Receiver> receivers = new ArrayList<>();
         List<ClientSettings> subscriberSettings = new ArrayList<>();
+        List<String> subscriberFilters = new ArrayList<>();
         for (int s = 0; s < topology.subscribers(); s++) {
             receivers.add(new Receiver(format, latency, topology.sourcesOf(s)));
             subscriberSettings.add(topology.subscriberSettings(s, base.withMaxInflight(1)));
+            subscriberFilters.add(topology.subscriptionFilter(s));
         }
-        List<MqttClient> subscribers = connect("subscribers", subscriberSettings, receivers::get, deadline);
-        subscribe(subscribers, deadline);
+        List<MqttClient> subscribers = connect("subscribers", subscriberSettings,
+                s -> listeners.subscriber(s, receivers.get(s)), deadline);
+        subscribe(subscribers, subscriberFilters, deadline);
 
+        List<PublishLog> logs = new ArrayList<>();
         List<ClientSettings> publisherSettings = new ArrayList<>();
+        List<String> publisherFilters = new ArrayList<>();
         for (int p = 0; p < topology.publishers(); p++) {
+            logs.add(new PublishLog());
             publisherSettings.add(topology.publisherSettings(p, base.withMaxInflight(settings.inflight())));
+            publisherFilters.add(topology.publisherFilter(p));
         }
-        List<MqttClient> publishers = connect("publishers", publisherSettings, i -> MessageListener.IGNORE,
-                deadline);
+        List<MqttClient> publishers = connect("publishers", publisherSettings,
+                p -> listeners.publisher(p, logs.get(p)), deadline);
+        subscribe(publishers, publisherFilters, deadline);
+        listeners.settle(deadline, progress);
 
         long origin = System.nanoTime() + START_DELAY.toNanos();
         long start = origin + settings.warmup().toNanos();
         MeasurementWindow window = new MeasurementWindow(start, start + settings.duration().toNanos());
         receivers.forEach(receiver -> receiver.measure(window));
-        List<PublishLog> logs = new ArrayList<>();
+        logs.forEach(log -> log.measure(window));
         List<Publisher> running = new ArrayList<>();
         RatePacer pacer = settings.flatOut() ? null : RatePacer.share(settings.ratePerSecond(), publishers.size());
         for (int p = 0; p < publishers.size(); p++) {
-            PublishLog log = new PublishLog(window);
             PublishPlan plan = new PublishPlan(topology.publishTopic(p), p, settings.qos(), settings.size(), format,
                     pacer, origin, window.endNanos(), Integer.MAX_VALUE);
-            logs.add(log);
-            running.add(new Publisher(publishers.get(p), plan, log, pacingLag));
+            running.add(new Publisher(publishers.get(p), plan, logs.get(p), pacingLag));
         }
         progress.say("publishing: %s, warm-up %d s, measuring %d s", settings.describeRate(),
                 settings.warmup().toSeconds(), settings.duration().toSeconds());
@@ -119,7 +130,8 @@ public final class FlowRun {
                                      IntFunction<MessageListener> listeners, Deadline deadline)
             throws BenchException, InterruptedException {
         progress.say("connecting %d %s", clients.size(), role);
-        Connector connector = new Connector(transport, 0, settings.maxPendingConnects(), progress);
+        Connector connector = new Connector(transport, settings.connectRate(), settings.maxPendingConnects(),
+                progress);
         ConnectOutcome outcome = connector.connectAll(clients, listeners, deadline);
         if (outcome.failures().total() > 0) {
             throw new BenchException(outcome.failures().total() + " of " + clients.size() + " " + role
@@ -134,17 +146,22 @@ public final class FlowRun {
         return connected;
     }
 
-    private void subscribe(List<MqttClient> subscribers, Deadline deadline)
+    /** Subscribes each client to its filter (none where the filter is null) and waits for every SUBACK. */
+    private void subscribe(List<MqttClient> clients, List<String> filters, Deadline deadline)
             throws BenchException, InterruptedException {
         List<CompletableFuture<List<Integer>>> acks = new ArrayList<>();
-        for (int s = 0; s < subscribers.size(); s++) {
-            acks.add(subscribers.get(s).subscribe(topology.subscriptionFilter(s), settings.qos()));
+        for (int c = 0; c < clients.size(); c++) {
+            String filter = filters.get(c);
+            acks.add(filter == null ? null : clients.get(c).subscribe(filter, settings.qos()));
         }
         int downgraded = 0;
         Deadline bound = deadline.within(replyTimeout);
-        for (int s = 0; s < acks.size(); s++) {
-            String filter = topology.subscriptionFilter(s);
-            int code = bound.await(acks.get(s), "SUBACK for " + filter).get(0);
+        for (int c = 0; c < acks.size(); c++) {
+            if (acks.get(c) == null) {
+                continue;
+            }
+            String filter = filters.get(c);
+            int code = bound.await(acks.get(c), "SUBACK for " + filter).get(0);
             if (code >= 0x80) {
                 throw new BenchException(String.format("the server refused the subscription to %s (0x%02X)",
                         filter, code));
@@ -175,7 +192,10 @@ public final class FlowRun {
         }
     }
 
-    /** True once every publisher is done and every subscriber has every message stamped in the window. */
+    /**
+     * True once every publisher is done and every subscriber has every message stamped in the window that did not
+     * fail (a refused message never arrives: waiting for it would only run the drain to its bound).
+     */
     private static boolean drained(List<Publisher> publishers, List<PublishLog> logs, List<Receiver> receivers) {
         for (Publisher publisher : publishers) {
             if (!publisher.finished().isDone()) {
@@ -184,7 +204,7 @@ public final class FlowRun {
         }
         for (Receiver receiver : receivers) {
             for (int source : receiver.sources()) {
-                if (receiver.tracker(source).distinctInWindow() < logs.get(source).sentInWindow()) {
+                if (receiver.tracker(source).distinctInWindow() < logs.get(source).owedInWindow()) {
                     return false;
                 }
             }

@@ -9,10 +9,13 @@ import io.netty.buffer.ByteBufAllocator;
  */
 public interface PayloadFormat {
 
-    /** The smallest payload that holds a stamp. */
+    /** The smallest size that holds a stamp. */
     int minimumSize();
 
-    /** A payload of exactly {@code size} bytes carrying the stamp. */
+    /**
+     * A payload carrying the stamp: of exactly {@code size} bytes, or, for a format that wraps the stamp in an
+     * application protocol's message, with a message body of that size (the protocol's envelope comes on top).
+     */
     ByteBuf encode(ByteBufAllocator alloc, Stamp stamp, int size);
 
     /** The stamp in a payload, or null when the payload is not one of ours. Does not consume the buffer. */

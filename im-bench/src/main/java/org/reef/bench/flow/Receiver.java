@@ -52,15 +52,35 @@ public final class Receiver implements MessageListener {
     public void onMessage(String topic, ByteBuf payload) {
         long now = System.nanoTime();
         Stamp stamp = format.decode(payload);
-        if (stamp == null || stamp.stream() >= trackers.length || trackers[stamp.stream()] == null) {
+        if (stamp == null) {
             unexpected.increment();
             return;
         }
-        boolean inWindow = window.contains(stamp.sentNanos());
-        trackers[stamp.stream()].record(stamp.seq(), inWindow, now);
-        if (inWindow) {
-            latency.recordNanos(now - stamp.sentNanos());
+        record(stamp, now);
+    }
+
+    /**
+     * Counts one arrival whose stamp was already read, for listeners that unwrap an application protocol's events
+     * themselves. A stamp of a stream this subscriber does not expect counts as unexpected.
+     *
+     * @return false for such an unexpected stamp
+     */
+    public boolean record(Stamp stamp, long arrivalNanos) {
+        if (stamp.stream() >= trackers.length || trackers[stamp.stream()] == null) {
+            unexpected.increment();
+            return false;
         }
+        boolean inWindow = window.contains(stamp.sentNanos());
+        trackers[stamp.stream()].record(stamp.seq(), inWindow, arrivalNanos);
+        if (inWindow) {
+            latency.recordNanos(arrivalNanos - stamp.sentNanos());
+        }
+        return true;
+    }
+
+    /** A message that is not one of ours at all, seen by a listener that reads the payload itself. */
+    public void countUnexpected() {
+        unexpected.increment();
     }
 
     public int[] sources() {

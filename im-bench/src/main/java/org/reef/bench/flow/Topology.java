@@ -4,7 +4,7 @@ import org.reef.bench.client.ClientSettings;
 
 /**
  * Who publishes where and who receives what: the shape of a messaging scenario (1:1 pairs, a group fan-out, and
- * later IM conversations through the server's own topics). Publishers and subscribers are numbered from 0; a
+ * IM conversations through the server's own topics). Publishers and subscribers are numbered from 0; a
  * publisher's number is also its stream id in the payload.
  */
 public interface Topology {
@@ -19,6 +19,14 @@ public interface Topology {
 
     /** The publishers whose every message subscriber {@code subscriber} should receive. */
     int[] sourcesOf(int subscriber);
+
+    /**
+     * A subscription the publisher's own connection makes before publishing, or null for none (plain MQTT). An IM
+     * sender subscribes to its inbox, where the server acknowledges or refuses what it sent.
+     */
+    default String publisherFilter(int publisher) {
+        return null;
+    }
 
     /**
      * The CONNECT of a publisher, from the run's base settings. By default only the client id differs; topologies

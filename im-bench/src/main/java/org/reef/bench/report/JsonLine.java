@@ -76,8 +76,11 @@ public final class JsonLine {
         return BigDecimal.valueOf(value).setScale(3, RoundingMode.HALF_UP).stripTrailingZeros().toPlainString();
     }
 
-    /** RFC 8259 §7: quote, backslash and control characters are escaped; everything else is written as is. */
-    static String quote(String text) {
+    /**
+     * A JSON string (RFC 8259 §7): quote, backslash and control characters are escaped; everything else is written
+     * as is. Public for the request bodies the IM scenarios write.
+     */
+    public static String quote(String text) {
         StringBuilder out = new StringBuilder(text.length() + 2).append('"');
         for (int i = 0; i < text.length(); i++) {
             char c = text.charAt(i);

@@ -42,6 +42,10 @@ public record BrokerTarget(InetSocketAddress address, MqttVersion version, Strin
                     "Netty transport of the tool; auto = epoll where available, else nio"),
             OptionSpec.flag("allow-remote", "allow a --host that is not a loopback address"));
 
+    /** For scenarios whose clients sign in with accounts of their own (the IM ones): no --username, --password. */
+    static final List<OptionSpec> OPTIONS_WITHOUT_CREDENTIALS = OPTIONS.stream()
+            .filter(option -> !option.name().equals("username") && !option.name().equals("password")).toList();
+
     static BrokerTarget from(Options options) throws UsageException {
         String host = options.text("host");
         InetAddress address;
@@ -57,9 +61,10 @@ public record BrokerTarget(InetSocketAddress address, MqttVersion version, Strin
         int port = options.integer("port", 1, 65_535);
         MqttVersion version = options.choice("mqtt", List.of("3.1.1", "5")).equals("5")
                 ? MqttVersion.MQTT_5 : MqttVersion.MQTT_3_1_1;
-        String username = options.text("username");
-        String password = options.text("password");
-        if (password == null) {
+        boolean credentials = options.knows("username");
+        String username = credentials ? options.text("username") : null;
+        String password = credentials ? options.text("password") : null;
+        if (credentials && password == null) {
             password = System.getenv(PASSWORD_ENV);
             if (username == null) {
                 password = null;

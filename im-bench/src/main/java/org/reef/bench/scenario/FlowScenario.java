@@ -3,6 +3,7 @@ package org.reef.bench.scenario;
 import org.reef.bench.cli.UsageException;
 import org.reef.bench.client.ClientTransport;
 import org.reef.bench.flow.BinaryStampFormat;
+import org.reef.bench.flow.ClientListeners;
 import org.reef.bench.flow.FlowOutcome;
 import org.reef.bench.flow.FlowReport;
 import org.reef.bench.flow.FlowRun;
@@ -51,16 +52,25 @@ final class FlowScenario implements Scenario {
         this.shapeText = shapeText;
     }
 
-    /**
-     * Connecting: each batch of {@code pending} handshakes within the connect timeout, twice (subscribers,
-     * publishers), plus one more for the SUBACKs; then warm-up, measurement, drain, and a margin for disconnecting.
-     */
     @Override
     public Duration timeLimit() {
-        long batches = ceilDiv(topology.subscribers(), settings.maxPendingConnects())
-                + ceilDiv(topology.publishers(), settings.maxPendingConnects()) + 1;
-        return target.connectTimeout().multipliedBy(batches)
-                .plus(settings.warmup()).plus(settings.duration()).plus(settings.drain()).plus(MARGIN);
+        return bound(target, settings, topology.subscribers(), topology.publishers()).plus(MARGIN);
+    }
+
+    /**
+     * The longest a {@link org.reef.bench.flow.FlowRun} may take: connecting, each batch of {@code pending}
+     * handshakes within the connect timeout (and no faster than the connect rate), twice (subscribers, publishers),
+     * plus one more for the SUBACKs; then warm-up, measurement and drain. Disconnecting is left to the caller's
+     * margin.
+     */
+    static Duration bound(BrokerTarget target, FlowSettings settings, int subscribers, int publishers) {
+        long batches = ceilDiv(subscribers, settings.maxPendingConnects())
+                + ceilDiv(publishers, settings.maxPendingConnects()) + 1;
+        Duration paced = settings.connectRate() > 0
+                ? Duration.ofMillis((long) Math.ceil((subscribers + publishers) * 1_000 / settings.connectRate()))
+                : Duration.ZERO;
+        return target.connectTimeout().multipliedBy(batches).plus(paced)
+                .plus(settings.warmup()).plus(settings.duration()).plus(settings.drain());
     }
 
     @Override
@@ -69,7 +79,7 @@ final class FlowScenario implements Scenario {
                 target.describeClientSide());
         try (ClientTransport transport = target.openTransport()) {
             FlowRun run = new FlowRun(transport, target.clientSettings("bench-" + runId), topology, settings,
-                    BinaryStampFormat.INSTANCE, target.connectTimeout(), progress);
+                    BinaryStampFormat.INSTANCE, ClientListeners.PLAIN, target.connectTimeout(), progress);
             FlowOutcome outcome = run.run(deadline);
             return FlowReport.of(name, target.mqtt(), target.describe(), shape, shapeText, settings, outcome);
         }

@@ -6,14 +6,16 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
-/** Every scenario of the tool, in the order the help lists them. New scenarios (the IM ones) register here. */
+/** Every scenario of the tool, in the order the help lists them. New scenarios register here. */
 public final class ScenarioCatalog {
 
     private static final List<ScenarioSpec> ALL = List.of(
             ConnectionsScenario.SPEC,
             PairsScenario.SPEC,
             FanoutScenario.SPEC,
-            OfflineScenario.SPEC);
+            OfflineScenario.SPEC,
+            ImChatScenario.SPEC,
+            ImGroupScenario.SPEC);
 
     private ScenarioCatalog() {
     }

@@ -42,6 +42,36 @@ class PublishLogTest {
     }
 
     @Test
+    void aMessageRefusedAfterItsCompletionIsNoLongerPublishedAndIsOwedToNobody() {
+        log.sent(0, 1_100);
+        log.sent(1, 1_200);
+        log.sent(2, 1_300);
+        log.completed(0, 1_500);
+        log.completed(1, 1_500);
+        log.failed(1);       // an error event after an MQTT 3.1.1 PUBACK
+        log.failed(2);       // refused in the PUBACK ...
+        log.failed(2);       // ... and by an error event: one failure
+        log.completed(2, 1_600);
+        assertEquals(1, log.publishedCount());
+        assertEquals(2, log.failed());
+        assertEquals(3, log.sentInWindow());
+        assertEquals(1, log.owedInWindow());
+    }
+
+    @Test
+    void aLogWhoseWindowComesLaterCountsNothingBeforeIt() {
+        PublishLog later = new PublishLog();
+        later.sent(0, 1_100);
+        later.completed(0, 1_200);
+        later.measure(new MeasurementWindow(1_000, 2_000));
+        later.sent(1, 1_300);
+        later.completed(1, 1_400);
+        assertEquals(2, later.sent());
+        assertEquals(1, later.sentInWindow());
+        assertEquals(1, later.publishedCount());
+    }
+
+    @Test
     void theAlwaysWindowCountsEveryCompletion() {
         PublishLog always = new PublishLog(MeasurementWindow.always());
         for (int seq = 0; seq < 10; seq++) {
