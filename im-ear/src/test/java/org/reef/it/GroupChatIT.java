@@ -19,6 +19,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.UUID;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -230,6 +231,87 @@ class GroupChatIT {
         assertEquals(404, Reef.get("/groups/" + id, bobToken).statusCode());
         HttpResponse<String> invalid = Reef.post("/groups", "{\"name\":\"\"}", bobToken);
         assertEquals(400, invalid.statusCode(), invalid.body());
+    }
+
+    @Test
+    void aClientIdThatChangesHandsGetsOnlyItsNewUsersMessages() throws Exception {
+        List<String> names = registerAll("h", 3);
+        String alice = names.get(0);
+        String bob = names.get(1);
+        String carol = names.get(2);
+        String aliceToken = users.token(alice);
+        String bobToken = users.token(bob);
+        String carolToken = users.token(carol);
+        String aliceGroup = createGroup(aliceToken, "alice's", List.of(carol)).getString("conversation");
+        String bobGroup = createGroup(bobToken, "bob's", List.of(carol)).getString("conversation");
+        String shared = "shared-" + UUID.randomUUID().toString().substring(0, 8);
+
+        // alice's persistent session (expiring after 1 s) on a client id that bob uses once it expired
+        java.util.concurrent.BlockingQueue<JsonObject> aliceEvents = new java.util.concurrent.LinkedBlockingQueue<>();
+        org.eclipse.paho.mqttv5.client.MqttClient first = v5(shared, alice, aliceToken, aliceEvents);
+        assertTrue(aliceEvents.poll(15, TimeUnit.SECONDS) != null, "alice's device gets her group_created");
+        first.disconnect();
+        first.close();
+        Thread.sleep(2_500);
+        java.util.concurrent.BlockingQueue<JsonObject> bobEvents = new java.util.concurrent.LinkedBlockingQueue<>();
+        org.eclipse.paho.mqttv5.client.MqttClient second = v5(shared, bob, bobToken, bobEvents);
+        try {
+            JsonObject created = bobEvents.poll(15, TimeUnit.SECONDS);
+            assertTrue(created != null && created.getString("conversation").equals(bobGroup), "bob's group_created");
+            ImUsers.Device carolDevice = users.device(carol, carolToken, "phone");
+            carolDevice.publish("im/send", send(aliceGroup, "for alice", "x-1"));
+            carolDevice.awaitType("ack");
+            carolDevice.publish("im/send", send(bobGroup, "for bob", "x-2"));
+            JsonObject next = bobEvents.poll(15, TimeUnit.SECONDS);
+            assertTrue(next != null, "bob gets carol's message");
+            assertEquals("for bob", next.getString("body"), "nothing of alice's reaches the client id bob now uses");
+        } finally {
+            second.disconnect();
+            second.close();
+        }
+    }
+
+    /** An MQTT 5 device with a persistent session that expires 1 s after it disconnects, on its user's inbox. */
+    private static org.eclipse.paho.mqttv5.client.MqttClient v5(String clientId, String username, String token,
+            java.util.concurrent.BlockingQueue<JsonObject> events) throws Exception {
+        org.eclipse.paho.mqttv5.client.MqttClient client = new org.eclipse.paho.mqttv5.client.MqttClient(
+                Reef.mqttUri(), clientId, new org.eclipse.paho.mqttv5.client.persist.MemoryPersistence());
+        org.eclipse.paho.mqttv5.client.MqttConnectionOptions options =
+                new org.eclipse.paho.mqttv5.client.MqttConnectionOptions();
+        options.setCleanStart(true);
+        options.setSessionExpiryInterval(1L);
+        options.setUserName(username);
+        options.setPassword(token.getBytes(StandardCharsets.UTF_8));
+        client.setCallback(new org.eclipse.paho.mqttv5.client.MqttCallback() {
+            @Override
+            public void disconnected(org.eclipse.paho.mqttv5.client.MqttDisconnectResponse response) {
+            }
+
+            @Override
+            public void mqttErrorOccurred(org.eclipse.paho.mqttv5.common.MqttException exception) {
+            }
+
+            @Override
+            public void messageArrived(String topic, org.eclipse.paho.mqttv5.common.MqttMessage message) {
+                events.add(Reef.json(new String(message.getPayload(), StandardCharsets.UTF_8)));
+            }
+
+            @Override
+            public void deliveryComplete(org.eclipse.paho.mqttv5.client.IMqttToken token) {
+            }
+
+            @Override
+            public void connectComplete(boolean reconnect, String serverURI) {
+            }
+
+            @Override
+            public void authPacketArrived(int reasonCode,
+                                          org.eclipse.paho.mqttv5.common.packet.MqttProperties properties) {
+            }
+        });
+        client.connect(options);
+        client.subscribe("im/inbox/" + username, 1);
+        return client;
     }
 
     private List<String> registerAll(String prefix, int count) throws Exception {

@@ -95,6 +95,23 @@ class RoomIT {
                     "nothing else reaches the room (error events reach only the refused device)");
         }
 
+        for (int i = 0; i < 3; i++) {
+            joined[i].events.clear();
+        }
+        HttpResponse<String> overHttp = Reef.post("/conversations/room:" + room + "/messages",
+                Json.createObjectBuilder().add("kind", "text").add("body", "via http").add("clientMsgId", "r-3")
+                        .build().toString(), tokens[2]);
+        assertEquals(202, overHttp.statusCode(), "a user with a device in the room sends over HTTP: "
+                + overHttp.body());
+        for (int i = 0; i < 3; i++) {
+            JsonObject message = awaitMessage(joined[i]);
+            assertEquals("via http", message.getString("body"));
+            assertEquals(names[2], message.getString("from"));
+        }
+        assertEquals(403, Reef.post("/conversations/room:" + room + "/messages",
+                Json.createObjectBuilder().add("kind", "text").add("body", "me too").add("clientMsgId", "r-4")
+                        .build().toString(), tokens[3]).statusCode(), "not in the room");
+
         assertEquals(404, Reef.get("/conversations/room:" + room + "/messages", tokens[1]).statusCode(),
                 "nothing stored");
         JsonArray conversations = Reef.json(Reef.get("/conversations", tokens[1]).body()).getJsonArray("items");

@@ -87,7 +87,7 @@ public class MessagingService {
             case DIRECT -> sendDirect(sender, senderClientId, command, target);
             case GROUP -> sendToGroup(sender, senderClientId, command, target);
             case ROOM -> {
-                rooms.send(sender, senderClientId, target.name(), command, contentFilter.apply(command.body()));
+                rooms.send(sender, senderClientId, target.name(), command);
                 yield new SendResult(null, false);
             }
         };
@@ -127,12 +127,11 @@ public class MessagingService {
         if (retried != null) {
             return retried;
         }
-        Conversation row = em.find(Conversation.class, target.conversation(), LockModeType.PESSIMISTIC_WRITE);
-        if (row == null || em.find(ConversationMember.class,
-                new ConversationMember.Key(target.conversation(), sender)) == null) {
-            throw new ImException(ImError.NOT_A_MEMBER, "you are not a member of " + target.conversation());
-        }
         if (command.isTyping()) {
+            // typing takes no lock: it is neither stored nor ordered
+            if (!isMember(target.conversation(), sender)) {
+                throw new ImException(ImError.NOT_A_MEMBER, "you are not a member of " + target.conversation());
+            }
             byte[] typing = Events.bytes(Events.typing(target.conversation(), sender, command.body()));
             for (ConversationMember member : members(target.conversation())) {
                 if (!member.getUsername().equals(sender)) {
@@ -140,6 +139,10 @@ public class MessagingService {
                 }
             }
             return new SendResult(null, false);
+        }
+        Conversation row = em.find(Conversation.class, target.conversation(), LockModeType.PESSIMISTIC_WRITE);
+        if (row == null || !isMember(target.conversation(), sender)) {
+            throw new ImException(ImError.NOT_A_MEMBER, "you are not a member of " + target.conversation());
         }
         retried = retried(sender, command.clientMsgId());
         if (retried != null) {

@@ -77,6 +77,7 @@ public class InboxPump {
      */
     public void activate(String clientId, String username, boolean persistent, boolean resumed,
                          String connectionId) {
+        String[] previousUser = new String[1];
         Cursor cursor = cursors.compute(clientId, (id, known) -> {
             if (known != null && known.username.equals(username)) {
                 synchronized (known) {
@@ -86,10 +87,19 @@ public class InboxPump {
                     }
                 }
             }
+            if (known != null && !known.username.equals(username)) {
+                previousUser[0] = known.username; // the client id changed hands: it is no longer that user's device
+            }
             Cursor fresh = new Cursor(clientId, username, inbox.open(clientId, username, persistent));
             fresh.connectionId = connectionId;
             return fresh;
         });
+        if (previousUser[0] != null) {
+            Set<String> devices = devicesOfUser.get(previousUser[0]);
+            if (devices != null) {
+                devices.remove(clientId);
+            }
+        }
         devicesOfUser.computeIfAbsent(username, u -> ConcurrentHashMap.newKeySet()).add(clientId);
         pump(cursor);
     }
@@ -174,7 +184,16 @@ public class InboxPump {
                 long position = entry.getValue();
                 for (String clientId : devices) {
                     Cursor cursor = cursors.get(clientId);
-                    if (cursor != null && !deliverCaughtUp(connection, cursor, position, event, exceptClientId)) {
+                    if (cursor == null || !cursor.username.equals(entry.getKey())) {
+                        continue; // gone, or the client id now belongs to another user
+                    }
+                    try {
+                        if (!deliverCaughtUp(connection, cursor, position, event, exceptClientId)) {
+                            behind.add(cursor);
+                        }
+                    } catch (Exception e) {
+                        LOG.log(Level.FINE, "Client {0}: direct inbox delivery failed, pumping: {1}",
+                                new Object[]{clientId, e.toString()});
                         behind.add(cursor);
                     }
                 }

@@ -32,7 +32,8 @@ public class InboxService {
 
     /**
      * Appends an entry for a message to each user's inbox in the caller's transaction, in one statement: the users'
-     * account rows are locked in name order (so concurrent appends never deadlock, and positions follow commit
+     * account rows are locked in name order ({@code for no key update}, which does not conflict with the key-share
+     * locks that inserts referencing an account take) (so concurrent appends never deadlock, and positions follow commit
      * order), their inbox positions advanced, and the entries written.
      *
      * @param event          {@link InboxEntry#MESSAGE} or {@link InboxEntry#DELETED}
@@ -51,16 +52,22 @@ public class InboxService {
     /** Like {@link #append}, to every member of a conversation (one statement, however many there are). */
     public Map<String, Long> appendToMembers(String messageId, String event, String conversationId, String sender,
                                              String senderClientId) {
+        return appendToMembersSince(messageId, event, conversationId, Long.MAX_VALUE, sender, senderClientId);
+    }
+
+    /** Like {@link #appendToMembers}, to the members who had joined by {@code seq} (who may see that message). */
+    public Map<String, Long> appendToMembersSince(String messageId, String event, String conversationId, long seq,
+                                                  String sender, String senderClientId) {
         return appendWhere("a.username in (select m.username from conversation_member m "
-                        + "where m.conversation_id = :conversation)", messageId, event, sender, senderClientId,
-                query -> query.setParameter("conversation", conversationId));
+                        + "where m.conversation_id = :conversation and m.joined_seq <= :seq)", messageId, event, sender,
+                senderClientId, query -> query.setParameter("conversation", conversationId).setParameter("seq", seq));
     }
 
     private Map<String, Long> appendWhere(String condition, String messageId, String event, String sender,
                                           String senderClientId, Consumer<Query> binder) {
         em.flush();
         Query query = em.createNativeQuery("with locked as (select a.username from account a where " + condition
-                + " order by a.username for update), "
+                + " order by a.username for no key update), "
                 + "bumped as (update account a set inbox_position = a.inbox_position + 1 from locked l "
                 + "where a.username = l.username returning a.username, a.inbox_position) "
                 + "insert into inbox_entry (username, position, message_id, except_client_id, event) "

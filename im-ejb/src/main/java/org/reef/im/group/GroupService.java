@@ -5,6 +5,8 @@ import jakarta.ejb.Stateless;
 import jakarta.json.Json;
 import jakarta.json.JsonArrayBuilder;
 import jakarta.json.JsonObjectBuilder;
+import jakarta.json.JsonReader;
+import jakarta.json.JsonString;
 import jakarta.persistence.EntityManager;
 import jakarta.persistence.LockModeType;
 import jakarta.persistence.PersistenceContext;
@@ -19,7 +21,10 @@ import org.reef.im.domain.ImGroup;
 import org.reef.im.error.ImError;
 import org.reef.im.error.ImException;
 import org.reef.im.moderation.BlockService;
+import org.reef.im.moderation.ContentFilter;
+import org.reef.im.moderation.SendRateLimiter;
 
+import java.io.StringReader;
 import java.time.Instant;
 import java.util.Collection;
 import java.util.LinkedHashSet;
@@ -58,6 +63,12 @@ public class GroupService {
     @EJB
     private MessagingService messaging;
 
+    @EJB
+    private ContentFilter contentFilter;
+
+    @EJB
+    private SendRateLimiter rateLimiter;
+
     /** A group and its members. */
     public record GroupView(ImGroup group, List<ConversationMember> members) {
 
@@ -71,6 +82,7 @@ public class GroupService {
     }
 
     public GroupView create(String owner, String name, Collection<String> memberNames) {
+        rateLimiter.acquire(owner);
         String groupName = validName(name);
         Set<String> others = new LinkedHashSet<>(memberNames == null ? List.of() : memberNames);
         others.remove(owner);
@@ -115,6 +127,7 @@ public class GroupService {
     }
 
     public GroupView rename(String actor, String groupId, String name) {
+        rateLimiter.acquire(actor);
         Locked locked = lock(actor, groupId);
         requireRole(locked, OWNER, ADMIN);
         String groupName = validName(name);
@@ -126,6 +139,7 @@ public class GroupService {
 
     /** Adds members (those who are members already are left as they are). */
     public GroupView addMembers(String actor, String groupId, Collection<String> usernames) {
+        rateLimiter.acquire(actor);
         Locked locked = lock(actor, groupId);
         requireRole(locked, OWNER, ADMIN);
         Set<String> current = usernames(locked);
@@ -275,12 +289,16 @@ public class GroupService {
         }
     }
 
-    private static String validName(String name) {
+    /** A group name: 1 to 100 characters, through the content filter (which may mask it). */
+    private String validName(String name) {
         String stripped = name == null ? "" : name.strip();
         if (stripped.isEmpty() || stripped.length() > MAX_NAME) {
             throw new ImException(ImError.INVALID, "name must have 1 to " + MAX_NAME + " characters");
         }
-        return stripped;
+        String filtered = contentFilter.apply(Json.createValue(stripped).toString());
+        try (JsonReader reader = Json.createReader(new StringReader(filtered))) {
+            return ((JsonString) reader.readValue()).getString();
+        }
     }
 
     private static JsonObjectBuilder event(String event, String by) {

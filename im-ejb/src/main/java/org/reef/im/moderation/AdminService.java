@@ -113,8 +113,8 @@ public class AdminService {
             return message;
         }
         message.tombstone(actor, Instant.now());
-        Map<String, Long> positions = inbox.appendToMembers(message.getId(), InboxEntry.DELETED,
-                message.getConversationId(), "", null);
+        Map<String, Long> positions = inbox.appendToMembersSince(message.getId(), InboxEntry.DELETED,
+                message.getConversationId(), message.getSeq(), "", null);
         byte[] event = Events.bytes(Events.deleted(message));
         mqtt.afterCommit(() -> pump.newEntries(positions, event, null));
         LOG.info("Message " + messageId + " of " + message.getConversationId() + " deleted by " + actor);
@@ -137,6 +137,8 @@ public class AdminService {
         } catch (PatternSyntaxException e) {
             throw new ImException(ImError.INVALID, "pattern is not a valid regular expression: " + e.getDescription());
         }
+        // rules are matched one by one, so a rule cannot change how another is read
+
         ContentRule rule = new ContentRule(pattern, actor, Instant.now());
         em.persist(rule);
         em.flush();
@@ -144,9 +146,14 @@ public class AdminService {
         return rule;
     }
 
-    public void removeContentRule(String actor, long id) {
+    public void removeContentRule(String actor, String id) {
         requireAdmin(actor);
-        ContentRule rule = em.find(ContentRule.class, id);
+        ContentRule rule;
+        try {
+            rule = em.find(ContentRule.class, Long.parseLong(id));
+        } catch (NumberFormatException e) {
+            rule = null;
+        }
         if (rule == null) {
             throw new ImException(ImError.NOT_FOUND, "no content filter rule " + id);
         }

@@ -22,9 +22,9 @@ import org.reef.im.error.ImException;
 import java.io.StringReader;
 import java.util.List;
 import java.util.Map;
+import java.util.logging.Logger;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import java.util.stream.Collectors;
 
 /**
  * The content filter: every string in a message body (the text of a text message, every string value of a custom
@@ -32,8 +32,11 @@ import java.util.stream.Collectors;
  * is stored. A match refuses the message ({@code content_rejected}) or, with {@code REEF_CONTENT_FILTER_MODE=mask},
  * replaces each matched character by {@code *}.
  *
- * <p>The patterns are compiled into one alternation, reloaded when an administrator changes them on this server and
- * at least every {@link #RELOAD_NANOS} otherwise (changes made on another node of a cluster).
+ * <p>Each pattern is compiled and matched on its own (so one rule cannot change how another reads), against a text
+ * that gives up after {@link #BUDGET_NANOS} per message: a pattern that backtracks catastrophically makes the message
+ * refused (and is logged), it never holds a delivery thread. The patterns are reloaded when an administrator changes
+ * them on this server and at least every {@link #RELOAD_NANOS} otherwise (changes made on another node of a
+ * cluster).
  */
 @Singleton
 @ConcurrencyManagement(ConcurrencyManagementType.BEAN)
@@ -41,6 +44,9 @@ import java.util.stream.Collectors;
 public class ContentFilter {
 
     static final long RELOAD_NANOS = 10_000_000_000L;
+    static final long BUDGET_NANOS = 50_000_000L;
+
+    private static final Logger LOG = Logger.getLogger(ContentFilter.class.getName());
 
     @PersistenceContext(unitName = "reef")
     private EntityManager em;
@@ -48,27 +54,34 @@ public class ContentFilter {
     @EJB
     private ImSettings settings;
 
-    private volatile Pattern pattern;
+    private volatile List<Pattern> patterns = List.of();
     private volatile long loadedAt;
     private volatile boolean stale = true;
 
     /** The body JSON to store: unchanged, or masked; refuses it with {@code content_rejected} in reject mode. */
     public String apply(String bodyJson) {
-        Pattern banned = current();
-        if (banned == null) {
+        List<Pattern> banned = current();
+        if (banned.isEmpty()) {
             return bodyJson;
         }
         JsonValue body;
         try (JsonReader reader = Json.createReader(new StringReader(bodyJson))) {
             body = reader.readValue();
         }
-        if (!matches(body, banned)) {
-            return bodyJson;
+        long deadline = System.nanoTime() + BUDGET_NANOS;
+        try {
+            if (!matches(body, banned, deadline)) {
+                return bodyJson;
+            }
+            if (!settings.maskContent()) {
+                throw new ImException(ImError.CONTENT_REJECTED, "the message contains banned content");
+            }
+            return mask(body, banned, deadline).toString();
+        } catch (TimeBudget.Exceeded e) {
+            LOG.warning("The content filter took more than " + BUDGET_NANOS / 1_000_000 + " ms on a message: a "
+                    + "pattern backtracks too much; the message is refused. Patterns: " + banned);
+            throw new ImException(ImError.CONTENT_REJECTED, "the message could not be checked");
         }
-        if (!settings.maskContent()) {
-            throw new ImException(ImError.CONTENT_REJECTED, "the message contains banned content");
-        }
-        return mask(body, banned).toString();
     }
 
     /** Called after the rules changed on this server: the next message reloads them. */
@@ -81,50 +94,56 @@ public class ContentFilter {
         return Pattern.compile(regex, Pattern.CASE_INSENSITIVE | Pattern.UNICODE_CASE);
     }
 
-    private Pattern current() {
+    private List<Pattern> current() {
         if (stale || System.nanoTime() - loadedAt > RELOAD_NANOS) {
             synchronized (this) {
                 if (stale || System.nanoTime() - loadedAt > RELOAD_NANOS) {
                     stale = false;
                     List<ContentRule> rules = em.createNamedQuery(ContentRule.ALL, ContentRule.class).getResultList();
-                    pattern = rules.isEmpty() ? null : compile(rules.stream()
-                            .map(rule -> "(?:" + rule.getPattern() + ")").collect(Collectors.joining("|")));
+                    patterns = rules.stream().map(rule -> compile(rule.getPattern())).toList();
                     loadedAt = System.nanoTime();
                 }
             }
         }
-        return pattern;
+        return patterns;
     }
 
-    static boolean matches(JsonValue value, Pattern banned) {
+    static boolean matches(JsonValue value, List<Pattern> banned, long deadline) {
         return switch (value.getValueType()) {
-            case STRING -> banned.matcher(((JsonString) value).getString()).find();
-            case ARRAY -> value.asJsonArray().stream().anyMatch(item -> matches(item, banned));
-            case OBJECT -> value.asJsonObject().values().stream().anyMatch(item -> matches(item, banned));
+            case STRING -> {
+                CharSequence text = new TimeBudget(((JsonString) value).getString(), deadline);
+                yield banned.stream().anyMatch(pattern -> pattern.matcher(text).find());
+            }
+            case ARRAY -> value.asJsonArray().stream().anyMatch(item -> matches(item, banned, deadline));
+            case OBJECT -> value.asJsonObject().values().stream().anyMatch(item -> matches(item, banned, deadline));
             default -> false;
         };
     }
 
-    static JsonValue mask(JsonValue value, Pattern banned) {
+    static JsonValue mask(JsonValue value, List<Pattern> banned, long deadline) {
         switch (value.getValueType()) {
             case STRING -> {
-                Matcher matcher = banned.matcher(((JsonString) value).getString());
-                StringBuilder masked = new StringBuilder();
-                while (matcher.find()) {
-                    matcher.appendReplacement(masked, "*".repeat(matcher.group().length()));
+                String text = ((JsonString) value).getString();
+                for (Pattern pattern : banned) {
+                    Matcher matcher = pattern.matcher(new TimeBudget(text, deadline));
+                    StringBuilder masked = new StringBuilder();
+                    while (matcher.find()) {
+                        matcher.appendReplacement(masked, "*".repeat(matcher.end() - matcher.start()));
+                    }
+                    matcher.appendTail(masked);
+                    text = masked.toString();
                 }
-                matcher.appendTail(masked);
-                return Json.createValue(masked.toString());
+                return Json.createValue(text);
             }
             case ARRAY -> {
                 JsonArrayBuilder array = Json.createArrayBuilder();
-                value.asJsonArray().forEach(item -> array.add(mask(item, banned)));
+                value.asJsonArray().forEach(item -> array.add(mask(item, banned, deadline)));
                 return array.build();
             }
             case OBJECT -> {
                 JsonObjectBuilder object = Json.createObjectBuilder();
                 for (Map.Entry<String, JsonValue> entry : value.asJsonObject().entrySet()) {
-                    object.add(entry.getKey(), mask(entry.getValue(), banned));
+                    object.add(entry.getKey(), mask(entry.getValue(), banned, deadline));
                 }
                 return object.build();
             }

@@ -14,6 +14,7 @@ import org.reef.im.delivery.Events;
 import org.reef.im.domain.Room;
 import org.reef.im.error.ImError;
 import org.reef.im.error.ImException;
+import org.reef.im.moderation.ContentFilter;
 import org.reef.mqtt.api.MqttAck;
 import org.reef.mqtt.api.MqttConnection;
 import org.reef.mqtt.api.MqttConnectionFactory;
@@ -42,6 +43,9 @@ public class RoomService {
     @EJB
     private AfterCommitPublisher mqtt;
 
+    @EJB
+    private ContentFilter contentFilter;
+
     @Resource(lookup = MqttConnectionFactory.JNDI_NAME)
     private MqttConnectionFactory broker;
 
@@ -56,6 +60,11 @@ public class RoomService {
         int limit = maxMembers == null ? settings.roomMaxMembers() : maxMembers;
         if (limit < 1 || limit > settings.roomMaxMembers()) {
             throw new ImException(ImError.INVALID, "maxMembers must be between 1 and " + settings.roomMaxMembers());
+        }
+        if (online(name) > 0) {
+            // devices of a deleted room of that name are still subscribed: they must not end up in the new room
+            throw new ImException(ImError.CONFLICT, "the name " + name + " is still in use by a deleted room's "
+                    + "members; try again once they left");
         }
         int created = em.createNativeQuery("insert into room (name, owner, max_members, created_at) "
                         + "values (?1, ?2, ?3, ?4) on conflict do nothing").setParameter(1, name).setParameter(2, owner)
@@ -104,14 +113,15 @@ public class RoomService {
 
     /**
      * Relays a message to the room from a user who is in it (the sending device, or another of the user's connected
-     * devices, is subscribed); {@code body} has been through the content filter.
+     * devices, is subscribed), after the content filter.
      */
-    public void send(String sender, String senderClientId, String name, SendCommand command, String body) {
+    public void send(String sender, String senderClientId, String name, SendCommand command) {
         find(name);
         if (!inRoom(sender, senderClientId, name)) {
             throw new ImException(ImError.NOT_A_MEMBER, "join the room (subscribe to " + TOPIC_PREFIX + name
                     + ") to send to it");
         }
+        String body = contentFilter.apply(command.body());
         String conversation = Conversations.ROOM_PREFIX + name;
         if (command.isTyping()) {
             mqtt.publishAfterCommit(TOPIC_PREFIX + name, Events.bytes(Events.typing(conversation, sender, body)), 0);

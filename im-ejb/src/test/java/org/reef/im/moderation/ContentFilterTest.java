@@ -5,15 +5,19 @@ import jakarta.json.JsonValue;
 import org.junit.jupiter.api.Test;
 
 import java.io.StringReader;
+import java.util.List;
 import java.util.regex.Pattern;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class ContentFilterTest {
 
-    private static final Pattern BANNED = ContentFilter.compile("(?:spam+)|(?:buy\\s+now)");
+    private static final List<Pattern> BANNED = List.of(ContentFilter.compile("spam+"),
+            ContentFilter.compile("buy\\s+now"));
+    private static final long LATER = System.nanoTime() + 60_000_000_000L;
 
     private static JsonValue json(String text) {
         return Json.createReader(new StringReader(text)).readValue();
@@ -21,22 +25,38 @@ class ContentFilterTest {
 
     @Test
     void matchesTextCaseInsensitively() {
-        assertTrue(ContentFilter.matches(json("\"Great SPAMMM here\""), BANNED));
-        assertTrue(ContentFilter.matches(json("\"please Buy   now\""), BANNED));
-        assertFalse(ContentFilter.matches(json("\"a spa day\""), BANNED));
+        assertTrue(ContentFilter.matches(json("\"Great SPAMMM here\""), BANNED, LATER));
+        assertTrue(ContentFilter.matches(json("\"please Buy   now\""), BANNED, LATER));
+        assertFalse(ContentFilter.matches(json("\"a spa day\""), BANNED, LATER));
     }
 
     @Test
     void matchesStringsInsideCustomBodiesButNotKeysOrNumbers() {
-        assertTrue(ContentFilter.matches(json("{\"a\":[1,{\"b\":\"buy now\"}]}"), BANNED));
-        assertFalse(ContentFilter.matches(json("{\"spam\":1,\"n\":42,\"ok\":true}"), BANNED));
+        assertTrue(ContentFilter.matches(json("{\"a\":[1,{\"b\":\"buy now\"}]}"), BANNED, LATER));
+        assertFalse(ContentFilter.matches(json("{\"spam\":1,\"n\":42,\"ok\":true}"), BANNED, LATER));
     }
 
     @Test
     void masksEachMatchedCharacter() {
         assertEquals("\"no **** and ******* please\"",
-                ContentFilter.mask(json("\"no spam and BUY NOW please\""), BANNED).toString());
+                ContentFilter.mask(json("\"no spam and BUY NOW please\""), BANNED, LATER).toString());
         assertEquals("{\"a\":[\"****\",2],\"b\":\"fine\"}",
-                ContentFilter.mask(json("{\"a\":[\"spam\",2],\"b\":\"fine\"}"), BANNED).toString());
+                ContentFilter.mask(json("{\"a\":[\"spam\",2],\"b\":\"fine\"}"), BANNED, LATER).toString());
+    }
+
+    @Test
+    void rulesAreReadOnTheirOwnSoOneCannotSwallowAnother() {
+        // "\\Q" quotes the rest of its own pattern only; joined into one alternation it would swallow the next rule
+        List<Pattern> rules = List.of(ContentFilter.compile("foo\\Q"), ContentFilter.compile("bar"));
+        assertTrue(ContentFilter.matches(json("\"a bar\""), rules, LATER));
+        assertTrue(ContentFilter.matches(json("\"a foo\""), rules, LATER));
+    }
+
+    @Test
+    void aCatastrophicPatternRunsIntoTheTimeBudget() {
+        List<Pattern> rules = List.of(ContentFilter.compile("(a+)+$"));
+        String text = "\"" + "a".repeat(40) + "!\"";
+        long deadline = System.nanoTime() + 20_000_000L;
+        assertThrows(TimeBudget.Exceeded.class, () -> ContentFilter.matches(json(text), rules, deadline));
     }
 }

@@ -20,7 +20,6 @@ import jakarta.ws.rs.core.SecurityContext;
 import org.reef.im.delivery.Events;
 import org.reef.im.domain.ContentRule;
 import org.reef.im.error.ImError;
-import org.reef.im.error.ImException;
 import org.reef.im.moderation.AdminService;
 import org.reef.web.security.Authenticated;
 
@@ -91,13 +90,7 @@ public class AdminResource {
     @DELETE
     @Path("/content-filter/{id}")
     public Response removeContentRule(@PathParam("id") String id) {
-        long ruleId;
-        try {
-            ruleId = Long.parseLong(id);
-        } catch (NumberFormatException e) {
-            throw new ImException(ImError.NOT_FOUND, "no content filter rule " + id);
-        }
-        admin.removeContentRule(user(), ruleId);
+        admin.removeContentRule(user(), id);
         return Response.noContent().build();
     }
 

@@ -94,6 +94,9 @@ public class ConversationResource {
             return Response.accepted().build();
         }
         MessagingService.SendResult result = messaging.send(user(), null, command, id);
+        if (result.message() == null) {
+            return Response.accepted().build(); // a room: relayed, not stored
+        }
         JsonObject ack = Events.ack(result.message());
         return Response.status(result.duplicate() ? Response.Status.OK : Response.Status.CREATED).entity(ack).build();
     }
