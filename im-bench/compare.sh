@@ -54,6 +54,7 @@ Settings (environment variables, defaults in brackets):
   COMPARE_IM_GROUP_RATE    im-group messages sent per second (one sender) [10]
   COMPARE_IM_SETUP_TIMEOUT bound on an IM run's setup (accounts, tokens, group), seconds [600]
   COMPARE_START_TIMEOUT    bound on a server start, seconds [300]
+  COMPARE_JMH              1 to build and run the JMH microbenchmarks first (im-microbench), 0 to skip [1]
   COMPARE_SCENARIOS        subset to run, space separated, of: connections pairs-q0 pairs-q1
                            pairs-q1-fixed fanout-q0 offline im-chat im-chat-fixed im-group [all]
   COMPARE_DOC              the Markdown document to write [docs/benchmarks.md]
@@ -214,6 +215,19 @@ fi
 # A copy: `mvn -Prun` rebuilds every module, im-bench too, while the servers start.
 JAR="$OUT/im-bench.jar"
 cp "$JAR_SRC" "$JAR"
+
+# Microbenchmarks first, while no server runs: JMH on the broker's hot paths (PUBLISH decode/encode, topic matching).
+if [[ "${COMPARE_JMH:-1}" == 1 ]]; then
+    log "building and running the JMH microbenchmarks (about 1 minute)"
+    if (cd "$ROOT" && { mvn -q -o -pl mqtt-resource-adapter,im-microbench package -DskipTests \
+            || mvn -q -pl mqtt-resource-adapter,im-microbench package -DskipTests; }) \
+            >"$OUT/logs/build-im-microbench.log" 2>&1; then
+        "$ROOT/im-microbench/run.sh" "$OUT/jmh.json" >"$OUT/logs/jmh.log" 2>&1 \
+            || log "the microbenchmarks failed; see $OUT/logs/jmh.log"
+    else
+        log "building im-microbench failed; see $OUT/logs/build-im-microbench.log"
+    fi
+fi
 
 mapfile -t PORTS < <(python3 "$HELPERS/net.py" ports 4)
 REEF_MQTT_PORT=${PORTS[0]}; REEF_HTTP_PORT=${PORTS[1]}; REEF_MGMT_PORT=${PORTS[2]}; MOSQ_PORT=${PORTS[3]}

@@ -604,6 +604,38 @@ def jvm_settings(run_dir):
 
 # --- the document -------------------------------------------------------------------------------
 
+def jmh_section(run_dir):
+    """Lines of the microbenchmark section, from the JMH JSON results (none when they are missing)."""
+    raw = read(os.path.join(run_dir, "jmh.json"))
+    if not raw.strip():
+        return []
+    try:
+        results = json.loads(raw)
+    except ValueError:
+        return []
+    L = ["## Microbenchmarks (JMH)", "",
+         "The broker's hot paths measured in isolation with JMH: decoding a 64-byte QoS 1 PUBLISH through the "
+         "broker's frame decoder and Netty's MQTT decoder, encoding one, and matching a topic in the broker's "
+         "subscription tree holding 100 000 subscriptions (`im-microbench`, run by this script before any "
+         "server started; `im-microbench/run.sh`: %s fork, %s x %s warm-up, %s x %s measurement). Average time per "
+         "operation, lower is better; the error is JMH's 99.9%% confidence half-width." % (
+             env("JMH_FORKS", "1"), env("JMH_WARMUP_ITERATIONS", "5"), env("JMH_WARMUP_TIME", "1s"),
+             env("JMH_ITERATIONS", "5"), env("JMH_TIME", "1s")), "",
+         "| Benchmark | Parameters | Time per operation |", "|---|---|---:|"]
+    for r in results:
+        name = r.get("benchmark", "?").rsplit(".", 2)
+        name = ".".join(name[-2:])
+        params = ", ".join("%s=%s" % kv for kv in sorted((r.get("params") or {}).items()))
+        m = r.get("primaryMetric", {})
+        score, err, unit = m.get("score"), m.get("scoreError"), m.get("scoreUnit", "")
+        if score is None:
+            continue
+        err_text = "" if err is None or err != err else " ± %.1f" % err
+        L.append("| `%s` | %s | %.1f%s %s |" % (name, params or "", score, err_text, unit))
+    L.append("")
+    return L
+
+
 def document(root, run_dir, res, rows, im_rows, others, curves, doc_path, svg_path):
     start = int(env("COMPARE_START_EPOCH", "0") or 0)
     end = int(env("COMPARE_END_EPOCH", "0") or 0)
@@ -803,6 +835,7 @@ def document(root, run_dir, res, rows, im_rows, others, curves, doc_path, svg_pa
     L.append(conf)
     L.append("```")
     L.append("")
+    L.extend(jmh_section(run_dir))
     L.append("## Machine")
     L.append("")
     L.append("| | |")
