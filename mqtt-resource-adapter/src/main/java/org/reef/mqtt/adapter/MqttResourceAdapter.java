@@ -95,7 +95,9 @@ public class MqttResourceAdapter implements ResourceAdapter {
     @ConfigProperty(defaultValue = "false", description = "Accept clients that connect without credentials")
     private Boolean allowAnonymous = Boolean.FALSE;
 
-    @ConfigProperty(defaultValue = "64", description = "Unacknowledged QoS 1 messages per client in each direction")
+    @ConfigProperty(defaultValue = "64", description = "Unacknowledged QoS 1/2 messages per client in each "
+            + "direction (MQTT 5 Receive Maximum); a client with this many messages waiting for the application is "
+            + "no longer read from until they drain (MQTT 3.1.1 clients are paced so, not closed)")
     private Integer maxInflight = 64;
 
     @ConfigProperty(defaultValue = "0", description = "Netty I/O threads (0: twice the number of cores)")

@@ -7,8 +7,10 @@ package org.reef.mqtt.broker;
  * @param maxPacketSize     largest packet accepted, in bytes (MQTT 5 Maximum Packet Size sent in CONNACK)
  * @param maxClientIdLength longest client identifier accepted, in characters
  * @param allowAnonymous    whether a CONNECT without credentials is accepted
- * @param maxInflight       outbound QoS 1/2 messages awaiting acknowledgement per client, and inbound QoS 1/2
- *                          messages a client may have unacknowledged (MQTT 5 Receive Maximum)
+ * @param maxInflight       outbound QoS 1/2 messages awaiting acknowledgement per client; inbound QoS 1/2 messages
+ *                          an MQTT 5 client may have unacknowledged (Receive Maximum); and a client's inbound
+ *                          messages waiting for the application before the server stops reading from it (which paces
+ *                          MQTT 3.1/3.1.1 clients, who have no Receive Maximum)
  * @param ioThreads         Netty event loop threads; 0 means Netty's default (2 x cores)
  * @param maxQueued         messages queued per session beyond the inflight window (offline or slow client)
  * @param maxTopicLength    longest topic name or filter, in UTF-8 bytes

@@ -5,10 +5,10 @@ import jakarta.resource.spi.work.WorkManager;
 import org.reef.mqtt.api.MqttAck;
 import org.reef.mqtt.api.MqttInboundMessage;
 
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Queue;
-import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.logging.Level;
 import java.util.logging.Logger;
@@ -20,10 +20,17 @@ import java.util.logging.Logger;
  * fill a batch: a batch is as large as the backlog, so batching costs no latency under light load and saves commits
  * under heavy load.
  *
- * <p>Each connection submits its next message only after the previous one completed ({@link ConnectionInflow}), so a
- * batch never holds two messages of one connection and their order is kept. When a batch fails (the listener threw,
- * or the commit failed, for example on a deadlock between two batches), each of its messages is delivered again on
- * its own, so the failure of one message is the failure of that message only.
+ * <p>A connection submits a <em>group</em>: the consecutive messages for this endpoint at the head of its queue, in
+ * publish order, at most {@code maxBatchSize} of them ({@link ConnectionInflow}). A group is never split: a batch
+ * takes whole groups in arrival order and stops at the first one that does not fit in the room left (it opens the
+ * next batch), so a connection's messages in a batch are contiguous and in publish order, and a single busy publisher
+ * gets up to {@code maxBatchSize} messages per transaction instead of one. The connection submits its next group only
+ * after the last message of this one completed, so its groups never overtake each other.
+ *
+ * <p>Outcomes are reported message by message in batch order, so each group's in publish order. When a batch fails
+ * (the listener threw, or the commit failed, for example on a deadlock between two batches), each of its messages is
+ * delivered again on its own, one after the other in batch order, so the failure of one message is the failure of
+ * that message only and each group keeps its order.
  */
 final class BatchInflow {
 
@@ -37,7 +44,8 @@ final class BatchInflow {
     private final WorkManager workManager;
     private final int maxConcurrency;
     private final int maxBatchSize;
-    private final Queue<Entry> queue = new ConcurrentLinkedQueue<>();
+    /** Groups waiting, each one connection's consecutive messages in publish order. Guarded by itself. */
+    private final Queue<List<Entry>> groups = new ArrayDeque<>();
     private final AtomicInteger workers = new AtomicInteger();
 
     BatchInflow(MqttActivation activation, WorkManager workManager, int maxConcurrency, int maxBatchSize) {
@@ -47,19 +55,41 @@ final class BatchInflow {
         this.maxBatchSize = maxBatchSize;
     }
 
-    /** Queues a message; its completion runs on a delivering thread once the batch committed or failed. */
-    void submit(MqttInboundMessage message, InflowDelivery.Completion completion) {
-        queue.add(new Entry(message, completion));
+    /** The most messages in one batch, and so in one group. */
+    int maxBatchSize() {
+        return maxBatchSize;
+    }
+
+    /**
+     * Queues one connection's consecutive messages, to be delivered together, in this order, in one batch; each
+     * completion runs on a delivering thread once the batch committed or failed, in order.
+     */
+    void submit(List<Entry> group) {
+        if (group.isEmpty()) {
+            throw new IllegalArgumentException("an empty group");
+        }
+        List<Entry> copy = List.copyOf(group);
+        synchronized (groups) {
+            groups.add(copy);
+        }
         startWorkerIfNeeded();
     }
 
     /** Messages waiting (for tests and diagnostics). */
     int waiting() {
-        return queue.size();
+        synchronized (groups) {
+            return groups.stream().mapToInt(List::size).sum();
+        }
+    }
+
+    private boolean hasWaiting() {
+        synchronized (groups) {
+            return !groups.isEmpty();
+        }
     }
 
     private void startWorkerIfNeeded() {
-        while (!queue.isEmpty()) {
+        while (hasWaiting()) {
             int running = workers.get();
             if (running >= maxConcurrency) {
                 return; // a running Work takes it
@@ -81,17 +111,30 @@ final class BatchInflow {
         if (workers.get() > 0) {
             return; // a running Work will take them
         }
-        Entry entry;
-        while ((entry = queue.poll()) != null) {
-            entry.completion().completed(null, cause);
+        List<Entry> failed = new ArrayList<>();
+        synchronized (groups) {
+            List<Entry> group;
+            while ((group = groups.poll()) != null) {
+                failed.addAll(group);
+            }
         }
+        // Outside the lock: a completion may submit the connection's next group.
+        failed.forEach(entry -> complete(entry, null, cause));
     }
 
+    /**
+     * The next batch: whole groups in arrival order while they fit in {@code maxBatchSize}; the first group is taken
+     * whatever its size, so that a batch is never empty while groups wait.
+     */
     private List<Entry> take() {
-        List<Entry> batch = new ArrayList<>(Math.min(maxBatchSize, 16));
-        Entry entry;
-        while (batch.size() < maxBatchSize && (entry = queue.poll()) != null) {
-            batch.add(entry);
+        List<Entry> batch = new ArrayList<>();
+        synchronized (groups) {
+            List<Entry> group;
+            while ((group = groups.peek()) != null
+                    && (batch.isEmpty() || batch.size() + group.size() <= maxBatchSize)) {
+                groups.poll();
+                batch.addAll(group);
+            }
         }
         return batch;
     }
@@ -104,7 +147,7 @@ final class BatchInflow {
             acks = activation.deliverBatch(messages);
         } catch (Exception | Error e) {
             if (batch.size() == 1) {
-                batch.get(0).completion().completed(null, e);
+                complete(batch.get(0), null, e);
                 return;
             }
             LOG.log(Level.FINE, "A batch of {0} failed ({1}); delivering its messages one by one",
@@ -113,7 +156,17 @@ final class BatchInflow {
             return;
         }
         for (int i = 0; i < batch.size(); i++) {
-            batch.get(i).completion().completed(acks.get(i), null);
+            complete(batch.get(i), acks.get(i), null);
+        }
+    }
+
+    /** Reports one outcome; a completion that throws must not keep the rest of the batch from theirs. */
+    private static void complete(Entry entry, MqttAck ack, Throwable failure) {
+        try {
+            entry.completion().completed(ack, failure);
+        } catch (RuntimeException e) {
+            LOG.log(Level.WARNING, "Client {0}: reporting a batch delivery outcome failed: {1}",
+                    new Object[]{entry.message().clientId(), e.toString()});
         }
     }
 
@@ -128,7 +181,7 @@ final class BatchInflow {
                 }
             } finally {
                 workers.decrementAndGet();
-                startWorkerIfNeeded(); // a message queued while this Work was finishing
+                startWorkerIfNeeded(); // a group queued while this Work was finishing
             }
         }
 

@@ -5,6 +5,8 @@ import jakarta.resource.spi.work.WorkException;
 import jakarta.resource.spi.work.WorkManager;
 import org.reef.mqtt.api.MqttAck;
 
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Queue;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -23,7 +25,12 @@ import java.util.logging.Logger;
  * caller, which stops reading from the connection when it reaches the bound.
  *
  * <p>A message for a batch listener alone goes to that endpoint's {@link BatchInflow} instead, without holding a
- * thread while it waits; the connection's next message follows when it completed.
+ * thread while it waits, together with the messages queued behind it for that same endpoint alone: the drain hands
+ * over all such consecutive messages at the head of the queue, up to the endpoint's {@code maxBatchSize}, as one
+ * ordered group, which a batch never splits. A single client publishing flat out thus gets many messages into each
+ * transaction, not one per transaction. Each message of the group counts as pending until its own outcome is
+ * reported; the connection's next message (the next group, or a delivery of another kind) follows when the group's
+ * last message completed.
  */
 public final class ConnectionInflow {
 
@@ -104,16 +111,43 @@ public final class ConnectionInflow {
         return delivery.activations().size() == 1 && delivery.activations().get(0).isBatchListener();
     }
 
+    /** Whether a delivery goes to {@code activation} alone (which is a batch listener). */
+    private static boolean isBatchedTo(InflowDelivery delivery, MqttActivation activation) {
+        return delivery.activations().size() == 1 && delivery.activations().get(0) == activation;
+    }
+
     /**
-     * Hands the connection's next delivery to its endpoint's batches. While it is there the scheduled flag stays
-     * set, so nothing else takes from this connection's queue; its completion hands on the next one.
+     * Hands {@code first} (already taken from the queue) and the deliveries queued right behind it for the same
+     * endpoint alone, up to its {@code maxBatchSize}, to that endpoint's batches as one group. While the group is
+     * there the scheduled flag stays set, so nothing else takes from this connection's queue; the completion of its
+     * last message hands on what follows.
      */
-    private void submitToBatch(InflowDelivery delivery) {
-        delivery.activations().get(0).batches(workManager).submit(delivery.message(), (ack, failure) -> {
-            pending.decrementAndGet();
-            delivery.completion().completed(ack, failure);
-            continueAfterBatch();
-        });
+    private void submitToBatch(InflowDelivery first) {
+        MqttActivation activation = first.activations().get(0);
+        BatchInflow batches = activation.batches(workManager);
+        List<InflowDelivery> taken = new ArrayList<>();
+        taken.add(first);
+        InflowDelivery next;
+        while (taken.size() < batches.maxBatchSize() && (next = queue.peek()) != null
+                && isBatchedTo(next, activation)) {
+            taken.add(queue.poll()); // this drain is the queue's only consumer: poll returns what peek saw
+        }
+        List<BatchInflow.Entry> group = new ArrayList<>(taken.size());
+        for (int i = 0; i < taken.size(); i++) {
+            InflowDelivery delivery = taken.get(i);
+            boolean last = i == taken.size() - 1;
+            group.add(new BatchInflow.Entry(delivery.message(), (ack, failure) -> {
+                pending.decrementAndGet();
+                try {
+                    delivery.completion().completed(ack, failure);
+                } finally {
+                    if (last) {
+                        continueAfterBatch();
+                    }
+                }
+            }));
+        }
+        batches.submit(group);
     }
 
     private void continueAfterBatch() {
@@ -147,7 +181,7 @@ public final class ConnectionInflow {
     }
 
     /** Takes a slot of every endpoint, or none; parks on the first busy one and returns false. */
-    private boolean acquire(java.util.List<MqttActivation> activations) {
+    private boolean acquire(List<MqttActivation> activations) {
         for (int i = 0; i < activations.size(); i++) {
             MqttActivation activation = activations.get(i);
             if (!activation.tryAcquire()) {
@@ -186,7 +220,7 @@ public final class ConnectionInflow {
                 if (isBatched(next)) {
                     queue.poll();
                     submitToBatch(next);
-                    return; // the drain goes on when the batch completes; the scheduled flag stays set
+                    return; // the drain goes on when the group completed; the scheduled flag stays set
                 }
                 if (!acquire(next.activations())) {
                     return; // parked: resumeDrain continues when a slot frees

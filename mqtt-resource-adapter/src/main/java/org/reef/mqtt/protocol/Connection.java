@@ -33,7 +33,12 @@ final class Connection {
     boolean disconnectedNormally;
     /** Waiting for the container before handling further packets (see {@link ConnectionControl#pause}). */
     boolean paused;
-    /** Inbound QoS 1/2 messages not yet acknowledged, against the server's Receive Maximum. */
+    /**
+     * A PUBLISH of an MQTT 3.1 or 3.1.1 client waits for room in the inflow ({@link PublishHandler#mustWait}): it and every
+     * packet after it are held, in order, and reading is off until a delivery completes.
+     */
+    boolean paced;
+    /** Inbound QoS 1/2 messages not yet acknowledged, against the server's Receive Maximum (MQTT 5). */
     int inboundUnacknowledged;
     /** Topic Aliases the client set for this connection (MQTT 5.0 section 3.3.2.3.4). */
     final Map<Integer, String> topicAliases = new HashMap<>();

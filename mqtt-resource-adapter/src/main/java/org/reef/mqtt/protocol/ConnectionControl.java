@@ -16,4 +16,10 @@ interface ConnectionControl {
 
     /** Handles the held packets, then reads on. Event loop only. */
     void resume(ChannelHandlerContext ctx);
+
+    /**
+     * One of the connection's inbound deliveries completed and was answered: a PUBLISH waiting for room goes on, and
+     * reading resumes once the connection's inflow drained to half its bound. Event loop only.
+     */
+    void inflowCompleted(ChannelHandlerContext ctx);
 }

@@ -34,13 +34,18 @@ import java.util.logging.Logger;
  * connection (MQTT 5: after a DISCONNECT with the reason), counted and logged without a stack trace.
  *
  * <p>Runs on the connection's event loop and never blocks it. Decoded packets are released in {@code finally};
- * packets that arrive while CONNECT is still being authenticated wait, retained, and are replayed in order.
+ * packets that arrive while CONNECT is still being authenticated, while a SUBSCRIBE waits for the container, or while
+ * an MQTT 3.1 or 3.1.1 client's PUBLISH waits for room in the inflow ({@link PublishHandler#mustWait}) wait, retained, and
+ * are replayed in order. Reading is off meanwhile, so what waits is at most what one read brought.
  */
 public final class MqttConnectionHandler extends ChannelInboundHandlerAdapter implements ConnectionControl {
 
     private static final Logger LOG = Logger.getLogger(MqttConnectionHandler.class.getName());
     private static final AttributeKey<MqttVersion> MQTT_VERSION = AttributeKey.valueOf("NETTY_CODEC_MQTT_VERSION");
-    /** Packets held while the connection waits for the container (CONNECT, SUBSCRIBE authorization). */
+    /**
+     * Packets held while the connection waits for the container (CONNECT, SUBSCRIBE authorization). Packets held
+     * behind a paced PUBLISH are not counted against it: the client did nothing wrong.
+     */
     private static final int MAX_HELD_PACKETS = 64;
 
     private final MqttBroker broker;
@@ -80,7 +85,7 @@ public final class MqttConnectionHandler extends ChannelInboundHandlerAdapter im
                 onFirstPacket(ctx, message);
             } else if (message instanceof MqttConnectMessage) {
                 protocolViolation(ctx, "a second CONNECT"); // [MQTT-3.1.0-2]
-            } else if (!connection.isConnected() || connection.paused) {
+            } else if (!connection.isConnected() || connection.paused || connection.paced) {
                 hold(ctx, message);
             } else {
                 dispatch(ctx, message);
@@ -109,7 +114,7 @@ public final class MqttConnectionHandler extends ChannelInboundHandlerAdapter im
     }
 
     private void hold(ChannelHandlerContext ctx, MqttMessage message) {
-        if (held.size() >= MAX_HELD_PACKETS) {
+        if (!connection.paced && held.size() >= MAX_HELD_PACKETS) {
             protocolViolation(ctx, "too many packets while waiting for the application");
             return;
         }
@@ -126,15 +131,43 @@ public final class MqttConnectionHandler extends ChannelInboundHandlerAdapter im
     public void resume(ChannelHandlerContext ctx) {
         connection.paused = false;
         replayHeld(ctx);
-        if (!connection.paused && ctx.channel().isActive()) {
+        readIfClear(ctx);
+    }
+
+    @Override
+    public void inflowCompleted(ChannelHandlerContext ctx) {
+        if (connection.paced && !publishHandler.mustWait(connection)) {
+            connection.paced = false;
+            replayHeld(ctx);
+        }
+        readIfClear(ctx);
+    }
+
+    /** Holds a PUBLISH that must wait for room in the inflow, first in line, and stops reading. */
+    private void pace(ChannelHandlerContext ctx, MqttMessage publish) {
+        connection.paced = true;
+        held.addFirst((MqttMessage) ReferenceCountUtil.retain(publish));
+        ctx.channel().config().setAutoRead(false);
+    }
+
+    /**
+     * Reads on once nothing holds the connection back: no pause, no paced PUBLISH, no held packet, and the
+     * connection's inflow at most half full (so that reading does not flap at the bound).
+     */
+    private void readIfClear(ChannelHandlerContext ctx) {
+        if (connection.paused || connection.paced || !held.isEmpty() || connection.takenOver
+                || !ctx.channel().isActive() || ctx.channel().config().isAutoRead()) {
+            return;
+        }
+        if (connection.inflow == null || connection.inflow.pending() <= broker.config().maxInflight() / 2) {
             ctx.channel().config().setAutoRead(true);
         }
     }
 
-    /** Handles held packets in order, until one pauses the connection again. */
+    /** Handles held packets in order, until one pauses the connection again or must wait for room. */
     private void replayHeld(ChannelHandlerContext ctx) {
         MqttMessage message;
-        while (!connection.paused && (message = held.poll()) != null) {
+        while (!connection.paused && !connection.paced && (message = held.poll()) != null) {
             try {
                 // After a takeover the session belongs to the newer connection: held packets are dropped.
                 if (ctx.channel().isActive() && !connection.takenOver) {
@@ -149,7 +182,13 @@ public final class MqttConnectionHandler extends ChannelInboundHandlerAdapter im
     private void dispatch(ChannelHandlerContext ctx, MqttMessage message) {
         Session session = connection.session;
         switch (message.fixedHeader().messageType()) {
-            case PUBLISH -> publishHandler.publish(ctx, connection, (MqttPublishMessage) message);
+            case PUBLISH -> {
+                if (publishHandler.mustWait(connection)) {
+                    pace(ctx, message);
+                } else {
+                    publishHandler.publish(ctx, connection, (MqttPublishMessage) message);
+                }
+            }
             case PUBACK -> session.onPubAck(packetId(message));
             case PUBREC -> session.onPubRec(packetId(message), reasonCode(message) < 0x80);
             case PUBREL -> publishHandler.release(ctx, connection, packetId(message));

@@ -25,6 +25,14 @@ import java.util.logging.Logger;
  * Handles PUBLISH and PUBREL from a client (MQTT 3.1.1 sections 3.3 and 3.6, 4.3): topic aliases, validation,
  * the server's Receive Maximum, QoS 2 duplicate detection, retained messages, and then either routing at once or
  * delivery to the MDBs that activated the topic, acknowledged only after their transaction committed.
+ *
+ * <p>Inbound flow control depends on the protocol level. An MQTT 5 client was told the server's Receive Maximum in
+ * CONNACK, and sending more QoS 1/2 PUBLISH packets than that unacknowledged is a protocol error: DISCONNECT 0x93
+ * (MQTT 5.0 section 3.3.4 [MQTT-3.3.4-7]). MQTT 3.1 and 3.1.1 define no such limit (Receive Maximum is new in
+ * MQTT 5.0, section 3.1.2.11.3), so a client of those levels that publishes faster than the application takes its
+ * messages breaks no rule and is paced instead of closed: once {@code maxInflight} of its deliveries wait for the
+ * application, its next PUBLISH waits, with everything read after it, until one of them completed; the server reads
+ * from it again once they drained to half the bound.
  */
 final class PublishHandler {
 
@@ -36,6 +44,15 @@ final class PublishHandler {
     PublishHandler(MqttBroker broker, ConnectionControl control) {
         this.broker = broker;
         this.control = control;
+    }
+
+    /**
+     * Whether a PUBLISH of this connection must wait before it is handled: for an MQTT 3.1 or 3.1.1 client, while
+     * {@code maxInflight} of its deliveries wait for the application. The bound is on what only the server can reduce
+     * (deliveries, not QoS 2 messages awaiting the client's PUBREL, which may be read behind the waiting PUBLISH).
+     */
+    boolean mustWait(Connection connection) {
+        return !connection.isV5() && connection.inflow.pending() >= broker.config().maxInflight();
     }
 
     void publish(ChannelHandlerContext ctx, Connection connection, MqttPublishMessage publish) {
@@ -64,7 +81,7 @@ final class PublishHandler {
                 ctx.writeAndFlush(MqttReplies.pubRec(packetId, ReasonCodes.SUCCESS, null, connection.isV5()));
                 return;
             }
-            if (connection.inboundUnacknowledged >= config.maxInflight()) {
+            if (connection.isV5() && connection.inboundUnacknowledged >= config.maxInflight()) {
                 // MQTT 5.0 section 3.3.4: more unacknowledged QoS 1/2 publications than Receive Maximum
                 control.disconnect(ctx, connection, ReasonCodes.RECEIVE_MAXIMUM_EXCEEDED, "receive maximum exceeded");
                 return;
@@ -129,13 +146,16 @@ final class PublishHandler {
         return topic;
     }
 
-    /** Acknowledges an inbound message after the MDBs took it, or reports why not. Event loop. */
+    /** An inbound delivery completed: answers the client, then lets what waits for room go on. Event loop. */
     private void delivered(ChannelHandlerContext ctx, Connection connection, int packetId, int qos, MqttAck ack,
                            Throwable failure) {
-        if (!ctx.channel().config().isAutoRead() && !connection.paused
-                && connection.inflow.pending() <= broker.config().maxInflight() / 2) {
-            ctx.channel().config().setAutoRead(true);
-        }
+        answer(ctx, connection, packetId, qos, ack, failure);
+        control.inflowCompleted(ctx);
+    }
+
+    /** Acknowledges an inbound message after the MDBs took it, or reports why not. */
+    private void answer(ChannelHandlerContext ctx, Connection connection, int packetId, int qos, MqttAck ack,
+                        Throwable failure) {
         if (failure != null) {
             broker.metrics().inflowFailed();
             LOG.log(Level.WARNING, "Client {0}: delivery to the application failed, not acknowledged: {1}",

@@ -7,6 +7,7 @@ import org.junit.jupiter.api.Test;
 import org.reef.mqtt.api.MqttAck;
 import org.reef.mqtt.api.MqttBatchMessageListener;
 import org.reef.mqtt.api.MqttInboundMessage;
+import org.reef.mqtt.testing.FakeEndpointFactory;
 import org.reef.mqtt.testing.FakeWorkManager;
 
 import javax.transaction.xa.XAResource;
@@ -74,7 +75,7 @@ class BatchInflowTest {
     }
 
     @Test
-    void eachConnectionsMessagesArriveInPublishOrderNeverTwoInOneBatch() throws Exception {
+    void eachConnectionsMessagesAreContiguousInABatchAndInPublishOrder() throws Exception {
         BatchEndpoints endpoints = new BatchEndpoints(messages -> accepted(messages.size()));
         MqttActivation activation = activation(endpoints, 3, 32);
         List<ConnectionInflow> connections = new ArrayList<>();
@@ -90,17 +91,97 @@ class BatchInflowTest {
         for (int i = 0; i < perConnection * connections.size(); i++) {
             assertNotNull(outcomes.poll(10, TimeUnit.SECONDS), "outcome " + i);
         }
-        Map<String, Integer> last = new ConcurrentHashMap<>();
-        for (List<MqttInboundMessage> batch : endpoints.batches) {
-            assertEquals(batch.size(), batch.stream().map(MqttInboundMessage::clientId).distinct().count(),
-                    "one message per connection in a batch");
-            for (MqttInboundMessage message : batch) {
-                int n = Integer.parseInt(new String(message.payload(), StandardCharsets.UTF_8));
-                Integer previous = last.put(message.clientId(), n);
-                assertEquals(previous == null ? 0 : previous + 1, n, message.clientId() + " in publish order");
+        assertContiguousAndInPublishOrder(endpoints.batches, perConnection);
+        assertTrue(connections.stream().allMatch(c -> c.pending() == 0));
+        assertTrue(endpoints.batches.stream().anyMatch(batch -> batch.size() > batch.stream()
+                        .map(MqttInboundMessage::clientId).distinct().count()),
+                "a connection's queued messages shared a batch");
+    }
+
+    @Test
+    void aSingleConnectionsQueuedMessagesGoInBatchesOfUpToMaxBatchSize() throws Exception {
+        workManager = FakeWorkManager.held();
+        BatchEndpoints endpoints = new BatchEndpoints(messages -> accepted(messages.size()));
+        MqttActivation activation = activation(endpoints, 4, 32);
+        ConnectionInflow connection = new ConnectionInflow(workManager, "c0");
+        for (int i = 0; i < 50; i++) {
+            connection.submit(delivery(activation, "c0", Integer.toString(i)));
+        }
+        assertEquals(50, connection.pending());
+        workManager.runHeld();
+
+        assertEquals(List.of(32, 18), endpoints.batchSizes());
+        assertContiguousAndInPublishOrder(endpoints.batches, 50);
+        assertEquals(numbers(0, 50), outcomePayloads("c0"), "outcomes in publish order");
+        assertEquals(0, connection.pending());
+    }
+
+    @Test
+    void aGroupIsNeverSplitAcrossBatches() throws Exception {
+        workManager = FakeWorkManager.held();
+        BatchEndpoints endpoints = new BatchEndpoints(messages -> accepted(messages.size()));
+        MqttActivation activation = activation(endpoints, 1, 32);
+        int[] queued = {10, 10, 20, 12};
+        for (int c = 0; c < queued.length; c++) {
+            ConnectionInflow connection = new ConnectionInflow(workManager, "c" + c);
+            for (int i = 0; i < queued[c]; i++) {
+                connection.submit(delivery(activation, "c" + c, Integer.toString(i)));
             }
         }
-        assertTrue(connections.stream().allMatch(c -> c.pending() == 0));
+        workManager.runHeld();
+
+        // c0 and c1 (20) leave no room for c2 (20), which opens the next batch with c3 (12).
+        assertEquals(List.of(20, 32), endpoints.batchSizes());
+        assertEquals(List.of(List.of("c0", "c1"), List.of("c2", "c3")), endpoints.batches.stream()
+                .map(batch -> batch.stream().map(MqttInboundMessage::clientId).distinct().toList()).toList());
+        assertContiguousAndInPublishOrder(endpoints.batches, -1);
+        assertEquals(52, outcomes.size());
+    }
+
+    @Test
+    void aGroupEndsAtADeliveryForAnotherEndpointWhichFollowsWhenTheGroupCompleted() throws Exception {
+        workManager = FakeWorkManager.held();
+        List<String> order = new CopyOnWriteArrayList<>();
+        BatchEndpoints endpoints = new BatchEndpoints(messages -> {
+            order.add("batch" + messages.stream().map(BatchInflowTest::payload).toList());
+            return accepted(messages.size());
+        });
+        MqttActivation batched = activation(endpoints, 4, 32);
+        MqttActivationSpec plainSpec = new MqttActivationSpec();
+        plainSpec.setTopicFilter("im/#");
+        MqttActivation plain = new MqttActivation(new FakeEndpointFactory(m -> {
+            order.add("single" + payload(m));
+            return MqttAck.ACCEPTED;
+        }), plainSpec);
+        ConnectionInflow connection = new ConnectionInflow(workManager, "c0");
+        for (int i = 0; i < 3; i++) {
+            connection.submit(delivery(batched, "c0", Integer.toString(i)));
+        }
+        connection.submit(delivery(plain, "c0", "3"));
+        connection.submit(delivery(batched, "c0", "4"));
+        connection.submit(delivery(batched, "c0", "5"));
+        workManager.runHeld();
+
+        assertEquals(List.of("batch[0, 1, 2]", "single3", "batch[4, 5]"), order);
+        assertEquals(numbers(0, 6), outcomePayloads("c0"));
+        assertEquals(0, connection.pending());
+    }
+
+    @Test
+    void aConnectionWithAGroupInABatchCountsEachMessagePendingUntilItsOutcome() throws Exception {
+        workManager = FakeWorkManager.held();
+        List<Integer> pendingSeen = new CopyOnWriteArrayList<>();
+        BatchEndpoints endpoints = new BatchEndpoints(messages -> accepted(messages.size()));
+        MqttActivation activation = activation(endpoints, 1, 32);
+        ConnectionInflow connection = new ConnectionInflow(workManager, "c0");
+        for (int i = 0; i < 5; i++) {
+            connection.submit(new InflowDelivery(message("c0", Integer.toString(i)), List.of(activation),
+                    (ack, failure) -> pendingSeen.add(connection.pending())));
+        }
+        workManager.runHeld();
+
+        assertEquals(List.of(5), endpoints.batchSizes());
+        assertEquals(List.of(4, 3, 2, 1, 0), pendingSeen, "each outcome reported after its own message left");
     }
 
     @Test
@@ -166,6 +247,44 @@ class BatchInflowTest {
     }
 
     @Test
+    void aFailedBatchWithGroupsIsRetriedOneByOneInEachConnectionsOrder() throws Exception {
+        workManager = FakeWorkManager.held();
+        List<String> singles = new CopyOnWriteArrayList<>();
+        BatchEndpoints endpoints = new BatchEndpoints(messages -> {
+            if (messages.size() > 1) {
+                throw new IllegalStateException("deadlock detected");
+            }
+            MqttInboundMessage message = messages.get(0);
+            singles.add(message.clientId() + ":" + payload(message));
+            if (message.clientId().equals("c1") && payload(message).equals("2")) {
+                throw new IllegalStateException("poison");
+            }
+            return accepted(1);
+        });
+        MqttActivation activation = activation(endpoints, 1, 32);
+        for (int c = 0; c < 2; c++) {
+            ConnectionInflow connection = new ConnectionInflow(workManager, "c" + c);
+            for (int i = 0; i < 5; i++) {
+                connection.submit(delivery(activation, "c" + c, Integer.toString(i)));
+            }
+        }
+        workManager.runHeld();
+
+        assertEquals(List.of(10, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1), endpoints.batchSizes());
+        assertEquals(List.of("c0:0", "c0:1", "c0:2", "c0:3", "c0:4", "c1:0", "c1:1", "c1:2", "c1:3", "c1:4"), singles);
+        assertEquals(numbers(0, 5), outcomePayloads("c0"));
+        assertEquals(numbers(0, 5), outcomePayloads("c1"), "the poisoned message keeps its place");
+        for (Outcome outcome : outcomes) {
+            if (outcome.clientId().equals("c1") && outcome.payload().equals("2")) {
+                assertNull(outcome.ack());
+                assertEquals("poison", outcome.failure().getMessage());
+            } else {
+                assertEquals(MqttAck.ACCEPTED, outcome.ack(), outcome.clientId() + ":" + outcome.payload());
+            }
+        }
+    }
+
+    @Test
     void aListenerAnsweringWithTheWrongNumberOfVerdictsFails() throws Exception {
         workManager = FakeWorkManager.held();
         BatchEndpoints endpoints = new BatchEndpoints(messages -> List.of());
@@ -193,6 +312,46 @@ class BatchInflowTest {
         assertEquals(0, connection.pending());
     }
 
+    /**
+     * In each batch, each connection's messages form one contiguous run; across batches they arrive in publish order
+     * (payloads 0, 1, 2, ...), {@code perConnection} of them when not negative.
+     */
+    private static void assertContiguousAndInPublishOrder(List<List<MqttInboundMessage>> batches, int perConnection) {
+        Map<String, Integer> last = new ConcurrentHashMap<>();
+        for (List<MqttInboundMessage> batch : batches) {
+            List<String> runs = new ArrayList<>();
+            for (MqttInboundMessage message : batch) {
+                if (runs.isEmpty() || !runs.get(runs.size() - 1).equals(message.clientId())) {
+                    runs.add(message.clientId());
+                }
+                int n = Integer.parseInt(payload(message));
+                Integer previous = last.put(message.clientId(), n);
+                assertEquals(previous == null ? 0 : previous + 1, n, message.clientId() + " in publish order");
+            }
+            assertEquals(runs.size(), runs.stream().distinct().count(),
+                    "each connection's messages contiguous in the batch: " + runs);
+        }
+        if (perConnection >= 0) {
+            last.forEach((client, n) -> assertEquals(perConnection - 1, n, client + " all delivered"));
+        }
+    }
+
+    private List<String> outcomePayloads(String clientId) {
+        return outcomes.stream().filter(o -> o.clientId().equals(clientId)).map(Outcome::payload).toList();
+    }
+
+    private static List<String> numbers(int from, int to) {
+        List<String> numbers = new ArrayList<>();
+        for (int i = from; i < to; i++) {
+            numbers.add(Integer.toString(i));
+        }
+        return numbers;
+    }
+
+    private static String payload(MqttInboundMessage message) {
+        return new String(message.payload(), StandardCharsets.UTF_8);
+    }
+
     private static List<MqttAck> accepted(int count) {
         List<MqttAck> acks = new ArrayList<>();
         for (int i = 0; i < count; i++) {
@@ -211,10 +370,13 @@ class BatchInflowTest {
         return activation;
     }
 
+    private static MqttInboundMessage message(String clientId, String payload) {
+        return new MqttInboundMessage(clientId, "user", "im/send", payload.getBytes(StandardCharsets.UTF_8), 1, false,
+                Instant.now());
+    }
+
     private InflowDelivery delivery(MqttActivation activation, String clientId, String payload) {
-        MqttInboundMessage message = new MqttInboundMessage(clientId, "user", "im/send",
-                payload.getBytes(StandardCharsets.UTF_8), 1, false, Instant.now());
-        return new InflowDelivery(message, List.of(activation),
+        return new InflowDelivery(message(clientId, payload), List.of(activation),
                 (ack, failure) -> outcomes.add(new Outcome(clientId, payload, ack, failure)));
     }
 

@@ -1,6 +1,8 @@
 package org.reef.mqtt.protocol;
 
 import io.netty.buffer.ByteBuf;
+import io.netty.buffer.CompositeByteBuf;
+import io.netty.buffer.Unpooled;
 import io.netty.channel.embedded.EmbeddedChannel;
 import io.netty.handler.codec.mqtt.MqttDecoder;
 import io.netty.handler.codec.mqtt.MqttEncoder;
@@ -45,6 +47,17 @@ final class EmbeddedMqttConnection implements AutoCloseable {
         while ((bytes = client.readOutbound()) != null) {
             server.writeInbound(bytes);
         }
+    }
+
+    /** Encodes packets as a client would and feeds their bytes to the server at once, as one read would. */
+    void sendTogether(List<? extends MqttMessage> messages) {
+        messages.forEach(client::writeOutbound);
+        CompositeByteBuf all = Unpooled.compositeBuffer(Integer.MAX_VALUE);
+        ByteBuf bytes;
+        while ((bytes = client.readOutbound()) != null) {
+            all.addComponent(true, bytes);
+        }
+        server.writeInbound(all);
     }
 
     /** Feeds raw bytes to the server (malformed input). */
