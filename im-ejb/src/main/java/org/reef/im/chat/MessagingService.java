@@ -109,15 +109,16 @@ public class MessagingService {
         if (retried != null) {
             return retried;
         }
-        // Takes the seq under the conversation's row lock. A concurrent send with the same clientMsgId (a client
-        // retrying while the first attempt is in flight) fails on the unique constraint at the insert below, and
-        // the client's next retry finds the stored message.
-        long seq = nextDirectSeq(target.conversation(), sender, recipient);
-        Message message = store(target.conversation(), seq, sender, target.address(), command.kind(), body,
-                command.clientMsgId());
         List<String> inboxes = recipient.equals(sender) ? List.of(sender) : List.of(sender, recipient);
-        deliver(message, inbox.append(message.getId(), InboxEntry.MESSAGE, inboxes, sender, senderClientId),
-                senderClientId, true);
+        Message message = new Message(UUID.randomUUID().toString(), target.conversation(), 0, sender,
+                target.address(), command.kind(), body, command.clientMsgId(), Instant.now());
+        Map<String, Long> positions = storeDirect(message, inboxes, senderClientId);
+        if (positions.isEmpty()) { // the conversation's first message: create it, then store
+            createDirectConversation(target.conversation(), sender, recipient);
+            positions = storeDirect(message, inboxes, senderClientId);
+        }
+        message = message.withSeq(seqOf(positions));
+        deliver(message, positions, senderClientId, true);
         return new SendResult(message, false);
     }
 
@@ -183,12 +184,6 @@ public class MessagingService {
                 body, clientMsgId, now));
     }
 
-    private Message store(String conversation, long seq, String sender, String to, String kind, String body,
-                          String clientMsgId) {
-        return persist(new Message(UUID.randomUUID().toString(), conversation, seq, sender, to, kind, body,
-                clientMsgId, Instant.now()));
-    }
-
     private Message persist(Message message) {
         em.persist(message);
         em.flush(); // a concurrent retry with the same clientMsgId fails here, inside this transaction
@@ -201,7 +196,7 @@ public class MessagingService {
             mqtt.publishAfterCommit(Events.INBOX + message.getSender(), Events.bytes(Events.ack(message)), 1);
         }
         byte[] event = Events.bytes(Events.message(message));
-        mqtt.afterCommit(() -> pump.newEntries(positions, event, senderClientId));
+        mqtt.afterCommitAsync(() -> pump.newEntries(positions, event, senderClientId));
     }
 
     /** The earlier send with this clientMsgId, acknowledged again, or null. */
@@ -216,15 +211,56 @@ public class MessagingService {
         return new SendResult(message, true);
     }
 
+    /** The key under which {@link #storeDirect} reports the message's seq among the inbox positions. */
+    private static final String SEQ = "";
+
     /**
-     * Takes the next seq of a direct conversation in one statement (which also locks its row until commit), creating
-     * the conversation and its members on first use. Conversation entities are not read here, so none goes stale.
+     * Stores a direct message in one statement (one round trip): takes the conversation's next seq (which locks
+     * its row until commit), inserts the message, and appends it to the users' inboxes, their account rows locked in
+     * name order. Returns each user's inbox position and, under {@link #SEQ}, the seq; nothing if the conversation
+     * does not exist yet. A concurrent send with the same clientMsgId (a client retrying while the first attempt is
+     * in flight) fails on the unique constraint, and the client's next retry finds the stored message.
      */
-    private long nextDirectSeq(String id, String one, String other) {
-        Long seq = incrementSeq(id);
-        if (seq != null) {
-            return seq;
+    private Map<String, Long> storeDirect(Message message, List<String> users, String senderClientId) {
+        em.flush();
+        List<?> rows = em.createNativeQuery("with conv as (update conversation set last_seq = last_seq + 1, "
+                        + "last_message_at = :at where id = :conversation returning last_seq), "
+                        + "msg as (insert into message (id, conversation_id, seq, sender, recipient, kind, body, "
+                        + "client_msg_id, sent_at) select :id, :conversation, conv.last_seq, :sender, :recipient, "
+                        + ":kind, :body, :clientMsgId, :at from conv returning seq), "
+                        + "locked as (select a.username from account a where a.username in (:users) "
+                        + "order by a.username for no key update), "
+                        + "bumped as (update account a set inbox_position = a.inbox_position + 1 from locked l "
+                        + "where a.username = l.username and exists (select 1 from msg) "
+                        + "returning a.username, a.inbox_position) "
+                        + "insert into inbox_entry (username, position, message_id, except_client_id, event) "
+                        + "select b.username, b.inbox_position, :id, case when b.username = :sender "
+                        + "then cast(:except as varchar) end, 'message' from bumped b "
+                        + "returning username, position, (select seq from msg)")
+                .setParameter("at", message.getSentAt()).setParameter("conversation", message.getConversationId())
+                .setParameter("id", message.getId()).setParameter("sender", message.getSender())
+                .setParameter("recipient", message.getRecipient()).setParameter("kind", message.getKind())
+                .setParameter("body", message.getBody()).setParameter("clientMsgId", message.getClientMsgId())
+                .setParameter("users", users).setParameter("except", senderClientId).getResultList();
+        Map<String, Long> positions = new java.util.HashMap<>();
+        for (Object row : rows) {
+            Object[] columns = (Object[]) row;
+            positions.put((String) columns[0], ((Number) columns[1]).longValue());
+            positions.put(SEQ, ((Number) columns[2]).longValue());
         }
+        return positions;
+    }
+
+    private static long seqOf(Map<String, Long> positions) {
+        Long seq = positions.remove(SEQ);
+        if (seq == null) {
+            throw new IllegalStateException("the message was not stored");
+        }
+        return seq;
+    }
+
+    /** Creates a direct conversation and its members, unless a concurrent send just did. */
+    private void createDirectConversation(String id, String one, String other) {
         em.createNativeQuery("INSERT INTO conversation (id, kind, last_seq, created_at) VALUES (?1, 'direct', 0, ?2) "
                 + "ON CONFLICT (id) DO NOTHING").setParameter(1, id).setParameter(2, Instant.now()).executeUpdate();
         for (String member : one.equals(other) ? List.of(one) : List.of(one, other)) {
@@ -232,14 +268,6 @@ public class MessagingService {
                     + "VALUES (?1, ?2, 0, 0) ON CONFLICT DO NOTHING").setParameter(1, id).setParameter(2, member)
                     .executeUpdate();
         }
-        return incrementSeq(id);
-    }
-
-    private Long incrementSeq(String id) {
-        List<?> rows = em.createNativeQuery("UPDATE conversation SET last_seq = last_seq + 1, last_message_at = ?2 "
-                + "WHERE id = ?1 RETURNING last_seq").setParameter(1, id).setParameter(2, Instant.now())
-                .getResultList();
-        return rows.isEmpty() ? null : ((Number) rows.get(0)).longValue();
     }
 
     /** Whether the user takes part in the conversation. */

@@ -2,7 +2,6 @@ package org.reef.im.chat;
 
 import jakarta.ejb.EJB;
 import jakarta.ejb.Stateless;
-import jakarta.json.Json;
 import jakarta.json.JsonException;
 import jakarta.json.JsonNumber;
 import jakarta.json.JsonObject;
@@ -42,7 +41,7 @@ public class ReceiptService {
     public record Receipt(String conversation, long seq, String kind) {
 
         public static Receipt parse(byte[] json) {
-            try (JsonReader reader = Json.createReader(new ByteArrayInputStream(json))) {
+            try (JsonReader reader = Events.JSON.createReader(new ByteArrayInputStream(json))) {
                 JsonObject object = reader.readObject();
                 if (!(object.get("conversation") instanceof JsonString conversation)
                         || !(object.get("seq") instanceof JsonNumber seq) || !seq.isIntegral()

@@ -6,6 +6,7 @@ import jakarta.json.JsonObject;
 import jakarta.json.JsonReader;
 import jakarta.json.JsonString;
 import jakarta.json.JsonValue;
+import org.reef.im.delivery.Events;
 import org.reef.im.error.ImError;
 import org.reef.im.error.ImException;
 
@@ -33,7 +34,7 @@ public record SendCommand(String to, String kind, String body, String clientMsgI
      */
     public static SendCommand parse(byte[] json, boolean requireTo, int maxBodyBytes) {
         JsonObject object;
-        try (JsonReader reader = Json.createReader(new ByteArrayInputStream(json))) {
+        try (JsonReader reader = Events.JSON.createReader(new ByteArrayInputStream(json))) {
             object = reader.readObject();
         } catch (JsonException | IllegalStateException e) {
             throw new ImException(ImError.INVALID, "the message is not a JSON object");

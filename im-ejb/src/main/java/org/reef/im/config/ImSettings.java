@@ -1,6 +1,8 @@
 package org.reef.im.config;
 
 import jakarta.annotation.PostConstruct;
+import jakarta.ejb.ConcurrencyManagement;
+import jakarta.ejb.ConcurrencyManagementType;
 import jakarta.ejb.Singleton;
 import jakarta.ejb.Startup;
 
@@ -13,6 +15,7 @@ import java.util.logging.Logger;
  */
 @Singleton
 @Startup
+@ConcurrencyManagement(ConcurrencyManagementType.BEAN) // read-only after start-up: no container lock per call
 public class ImSettings {
 
     private static final Logger LOG = Logger.getLogger(ImSettings.class.getName());

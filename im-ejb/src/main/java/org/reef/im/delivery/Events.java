@@ -1,10 +1,10 @@
 package org.reef.im.delivery;
 
-import jakarta.json.Json;
 import jakarta.json.JsonObject;
 import jakarta.json.JsonObjectBuilder;
 import jakarta.json.JsonReader;
 import jakarta.json.JsonValue;
+import jakarta.json.spi.JsonProvider;
 import org.reef.im.domain.Message;
 
 import java.io.StringReader;
@@ -16,6 +16,12 @@ public final class Events {
 
     public static final String INBOX = "im/inbox/";
 
+    /**
+     * The JSON provider, looked up once: {@code JSON.createObjectBuilder()} and friends look it up on every call
+     * (a ServiceLoader scan of the deployment), which costs more than building the event.
+     */
+    public static final JsonProvider JSON = JsonProvider.provider();
+
     private Events() {
     }
 
@@ -26,7 +32,7 @@ public final class Events {
 
     /** A builder of the message event, for callers that add to it. */
     public static JsonObjectBuilder messageFields(Message message) {
-        JsonObjectBuilder builder = Json.createObjectBuilder()
+        JsonObjectBuilder builder = JSON.createObjectBuilder()
                 .add("type", "message")
                 .add("id", message.getId())
                 .add("conversation", message.getConversationId())
@@ -45,7 +51,7 @@ public final class Events {
 
     /** {@code {"type":"message_deleted","conversation","seq","id"}}: the message became a tombstone. */
     public static JsonObject deleted(Message message) {
-        return Json.createObjectBuilder()
+        return JSON.createObjectBuilder()
                 .add("type", "message_deleted")
                 .add("conversation", message.getConversationId())
                 .add("seq", message.getSeq())
@@ -55,7 +61,7 @@ public final class Events {
 
     /** {@code {"type":"ack","clientMsgId","id","conversation","seq"}}. */
     public static JsonObject ack(Message message) {
-        return Json.createObjectBuilder()
+        return JSON.createObjectBuilder()
                 .add("type", "ack")
                 .add("clientMsgId", message.getClientMsgId())
                 .add("id", message.getId())
@@ -66,7 +72,7 @@ public final class Events {
 
     /** {@code {"type":"error","clientMsgId","code","message"}}. */
     public static JsonObject error(String clientMsgId, String code, String text) {
-        JsonObjectBuilder builder = Json.createObjectBuilder().add("type", "error");
+        JsonObjectBuilder builder = JSON.createObjectBuilder().add("type", "error");
         if (clientMsgId != null) {
             builder.add("clientMsgId", clientMsgId);
         }
@@ -75,13 +81,13 @@ public final class Events {
 
     /** {@code {"type":"receipt","conversation","by","kind","seq"}}. */
     public static JsonObject receipt(String conversation, String by, String kind, long seq) {
-        return Json.createObjectBuilder().add("type", "receipt").add("conversation", conversation).add("by", by)
+        return JSON.createObjectBuilder().add("type", "receipt").add("conversation", conversation).add("by", by)
                 .add("kind", kind).add("seq", seq).build();
     }
 
     /** {@code {"type":"typing","conversation","from"}}: not stored, online devices only. */
     public static JsonObject typing(String conversation, String from, String body) {
-        return Json.createObjectBuilder().add("type", "typing").add("conversation", conversation).add("from", from)
+        return JSON.createObjectBuilder().add("type", "typing").add("conversation", conversation).add("from", from)
                 .add("body", parse(body)).build();
     }
 
@@ -91,7 +97,7 @@ public final class Events {
      */
     public static JsonObject roomMessage(String id, String room, String from, String kind, String body,
                                          String clientMsgId, Instant sentAt) {
-        return Json.createObjectBuilder()
+        return JSON.createObjectBuilder()
                 .add("type", "message")
                 .add("id", id)
                 .add("conversation", room)
@@ -106,7 +112,7 @@ public final class Events {
 
     /** {@code {"type":"room_deleted","room"}}: published to a room's subscribers when it is deleted. */
     public static JsonObject roomDeleted(String name) {
-        return Json.createObjectBuilder().add("type", "room_deleted").add("room", name).build();
+        return JSON.createObjectBuilder().add("type", "room_deleted").add("room", name).build();
     }
 
     public static byte[] bytes(JsonObject event) {
@@ -114,7 +120,7 @@ public final class Events {
     }
 
     private static JsonValue parse(String json) {
-        try (JsonReader reader = Json.createReader(new StringReader(json))) {
+        try (JsonReader reader = JSON.createReader(new StringReader(json))) {
             return reader.readValue();
         }
     }

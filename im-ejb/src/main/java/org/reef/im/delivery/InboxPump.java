@@ -4,6 +4,7 @@ import jakarta.annotation.Resource;
 import jakarta.ejb.ConcurrencyManagement;
 import jakarta.ejb.ConcurrencyManagementType;
 import jakarta.ejb.EJB;
+import jakarta.ejb.Schedule;
 import jakarta.ejb.Singleton;
 import jakarta.ejb.TransactionAttribute;
 import jakarta.ejb.TransactionAttributeType;
@@ -11,11 +12,14 @@ import org.reef.mqtt.api.MqttConnection;
 import org.reef.mqtt.api.MqttConnectionFactory;
 
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.locks.ReentrantLock;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
@@ -47,9 +51,18 @@ public class InboxPump {
 
     private final ConcurrentMap<String, Cursor> cursors = new ConcurrentHashMap<>();
     private final ConcurrentMap<String, Set<String>> devicesOfUser = new ConcurrentHashMap<>();
+    /** Acknowledged positions reported but not yet written, by device. */
+    private final ConcurrentMap<String, Long> pendingAcks = new ConcurrentHashMap<>();
 
-    /** A device's place in its user's inbox. Guarded by itself. */
+    /**
+     * A device's place in its user's inbox, guarded by {@link #lock}. Nobody waits for a cursor that is being pumped:
+     * whoever finds it busy marks it {@link #dirty}, and the holder pumps again before letting go.
+     */
     private static final class Cursor {
+        final ReentrantLock lock = new ReentrantLock();
+        volatile boolean dirty;
+        /** Acknowledgements that arrived while the cursor was busy; its holder takes them into account. */
+        final AtomicInteger ackedMeanwhile = new AtomicInteger();
         final String clientId;
         final String username;
         long sent;
@@ -77,14 +90,22 @@ public class InboxPump {
      */
     public void activate(String clientId, String username, boolean persistent, boolean resumed,
                          String connectionId) {
+        // a new device starts after what the user's devices acknowledged: write what they reported meanwhile
+        Set<String> siblings = devicesOfUser.get(username);
+        if (siblings != null) {
+            siblings.forEach(this::flushAck);
+        }
         String[] previousUser = new String[1];
         Cursor cursor = cursors.compute(clientId, (id, known) -> {
             if (known != null && known.username.equals(username)) {
-                synchronized (known) {
+                known.lock.lock();
+                try {
                     if (connectionId.equals(known.connectionId) || resumed) {
                         known.connectionId = connectionId;
                         return known;
                     }
+                } finally {
+                    known.lock.unlock();
                 }
             }
             if (known != null && !known.username.equals(username)) {
@@ -106,15 +127,19 @@ public class InboxPump {
 
     /** A connection of the device ended; a persistent device stays known (inactive) for its return. */
     public void deactivate(String clientId, boolean persistent, String connectionId) {
+        flushAck(clientId);
         Cursor cursor = cursors.get(clientId);
         if (cursor == null) {
             return;
         }
-        synchronized (cursor) {
+        cursor.lock.lock();
+        try {
             if (!connectionId.equals(cursor.connectionId)) {
                 return; // an older connection's late news: the device is active on a newer one
             }
             cursor.connectionId = null;
+        } finally {
+            cursor.lock.unlock();
         }
         if (!persistent && cursors.remove(clientId, cursor)) {
             Set<String> devices = devicesOfUser.get(cursor.username);
@@ -134,22 +159,64 @@ public class InboxPump {
             highest = Math.max(highest, position);
         }
         if (highest > 0) {
-            inbox.acknowledge(clientId, highest);
+            pendingAcks.merge(clientId, highest, Math::max);
         }
         Cursor cursor = cursors.get(clientId);
         if (cursor == null) {
             return;
         }
-        synchronized (cursor) {
-            cursor.unacknowledged = Math.max(0, cursor.unacknowledged - positions.length);
-            if (dropped.length > 0) {
-                LOG.log(Level.INFO, "Client {0}: {1} inbox deliveries dropped by the broker, resending",
-                        new Object[]{clientId, dropped.length});
-                cursor.sent = inbox.acknowledgedPosition(clientId);
-                cursor.unacknowledged = 0;
-            }
+        if (dropped.length == 0) {
+            // never wait for a busy cursor: leave the count for its holder, which pumps again
+            cursor.ackedMeanwhile.addAndGet(positions.length);
+            pump(cursor);
+            return;
+        }
+        flushAck(clientId);
+        long resendFrom = inbox.acknowledgedPosition(clientId);
+        cursor.lock.lock();
+        try {
+            LOG.log(Level.INFO, "Client {0}: {1} inbox deliveries dropped by the broker, resending",
+                    new Object[]{clientId, dropped.length});
+            cursor.ackedMeanwhile.set(0);
+            cursor.sent = resendFrom;
+            cursor.unacknowledged = 0;
+        } finally {
+            cursor.lock.unlock();
         }
         pump(cursor);
+    }
+
+    /**
+     * Writes the acknowledged positions reported since the last time, all in one transaction: once a second rather
+     * than once per report, which would be a transaction per device every few milliseconds under load. A crash
+     * loses at most the last second of them: those messages are delivered again, with the same ids.
+     */
+    @Schedule(second = "*", minute = "*", hour = "*", persistent = false)
+    void flushAcks() {
+        if (pendingAcks.isEmpty()) {
+            return;
+        }
+        Map<String, Long> batch = new HashMap<>();
+        for (String clientId : pendingAcks.keySet()) {
+            Long position = pendingAcks.remove(clientId);
+            if (position != null) {
+                batch.put(clientId, position);
+            }
+        }
+        try {
+            inbox.acknowledgeAll(batch);
+        } catch (RuntimeException e) {
+            batch.forEach((clientId, position) -> pendingAcks.merge(clientId, position, Math::max));
+            LOG.log(Level.WARNING, "Could not record acknowledged inbox positions, will retry: {0}", e.toString());
+        }
+    }
+
+    /** Writes one device's pending acknowledged position now (it disconnects, or needs resending from it). */
+    private void flushAck(String clientId) {
+        Long position = pendingAcks.remove(clientId);
+        if (position != null) {
+            inbox.acknowledge(clientId, position);
+        }
     }
 
     /** New entries in a user's inbox: feed the user's active devices. */
@@ -204,10 +271,20 @@ public class InboxPump {
         behind.forEach(this::pump);
     }
 
-    /** Delivers the entry at {@code position} if the device is active, caught up and has room; returns whether. */
+    /**
+     * Delivers the entry at {@code position} if the device is active, caught up and has room; returns whether it is
+     * taken care of (false: the caller pumps the cursor). A busy cursor is marked dirty: its holder pumps it again.
+     */
     private static boolean deliverCaughtUp(MqttConnection connection, Cursor cursor, long position, byte[] event,
                                            String exceptClientId) throws Exception {
-        synchronized (cursor) {
+        if (!cursor.lock.tryLock()) {
+            cursor.dirty = true;
+            if (!cursor.lock.tryLock()) {
+                return true; // the holder sees the mark after it lets go, and pumps
+            }
+        }
+        try {
+            cursor.unacknowledged = Math.max(0, cursor.unacknowledged - cursor.ackedMeanwhile.getAndSet(0));
             if (!cursor.active() || cursor.sent != position - 1 || cursor.unacknowledged >= WINDOW) {
                 return cursor.sent >= position; // done already, else behind: pump it
             }
@@ -220,34 +297,52 @@ public class InboxPump {
             }
             cursor.sent = position;
             return true;
+        } finally {
+            cursor.lock.unlock();
         }
     }
 
+    /**
+     * Feeds a device from its inbox as far as its window allows. If another thread is doing so, leaves it a mark
+     * instead of waiting (waiting threads would hold transactions' connections and starve the pool); the holder
+     * goes round again when it finds the mark.
+     */
     private void pump(Cursor cursor) {
-        synchronized (cursor) {
-            while (cursor.active() && cursor.unacknowledged < WINDOW) {
-                List<InboxService.Item> items = inbox.after(cursor.username, cursor.sent,
-                        Math.min(BATCH, WINDOW - cursor.unacknowledged));
-                if (items.isEmpty()) {
-                    return;
-                }
-                try (MqttConnection connection = mqtt.getConnection()) {
-                    for (InboxService.Item item : items) {
-                        if (!cursor.clientId.equals(item.exceptClientId())) {
-                            if (!connection.deliverTo(cursor.clientId, Events.INBOX + cursor.username, item.event(), 1,
-                                    item.position())) {
-                                cursor.connectionId = null; // no session any more
-                                return;
-                            }
-                            cursor.unacknowledged++;
+        cursor.dirty = true;
+        while (cursor.dirty && cursor.lock.tryLock()) {
+            try {
+                cursor.dirty = false;
+                pumpLocked(cursor);
+            } finally {
+                cursor.lock.unlock();
+            }
+        }
+    }
+
+    private void pumpLocked(Cursor cursor) {
+        cursor.unacknowledged = Math.max(0, cursor.unacknowledged - cursor.ackedMeanwhile.getAndSet(0));
+        while (cursor.active() && cursor.unacknowledged < WINDOW) {
+            List<InboxService.Item> items = inbox.after(cursor.username, cursor.sent,
+                    Math.min(BATCH, WINDOW - cursor.unacknowledged));
+            if (items.isEmpty()) {
+                return;
+            }
+            try (MqttConnection connection = mqtt.getConnection()) {
+                for (InboxService.Item item : items) {
+                    if (!cursor.clientId.equals(item.exceptClientId())) {
+                        if (!connection.deliverTo(cursor.clientId, Events.INBOX + cursor.username, item.event(), 1,
+                                item.position())) {
+                            cursor.connectionId = null; // no session any more
+                            return;
                         }
-                        cursor.sent = item.position();
+                        cursor.unacknowledged++;
                     }
-                } catch (Exception e) {
-                    LOG.log(Level.WARNING, "Client {0}: inbox delivery failed: {1}",
-                            new Object[]{cursor.clientId, e.toString()});
-                    return;
+                    cursor.sent = item.position();
                 }
+            } catch (Exception e) {
+                LOG.log(Level.WARNING, "Client {0}: inbox delivery failed: {1}",
+                        new Object[]{cursor.clientId, e.toString()});
+                return;
             }
         }
     }

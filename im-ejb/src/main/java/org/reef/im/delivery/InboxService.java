@@ -9,6 +9,7 @@ import org.reef.im.domain.DeviceInbox;
 import org.reef.im.domain.InboxEntry;
 import org.reef.im.domain.Message;
 
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
@@ -126,6 +127,15 @@ public class InboxService {
     public long acknowledgedPosition(String clientId) {
         DeviceInbox device = em.find(DeviceInbox.class, clientId);
         return device == null ? 0 : device.getAckedPosition();
+    }
+
+    /** Records acknowledged positions of several devices (forward only), in one transaction. */
+    public void acknowledgeAll(Map<String, Long> positions) {
+        Instant now = Instant.now();
+        positions.entrySet().stream().sorted(Map.Entry.comparingByKey()).forEach(entry -> em.createNativeQuery(
+                        "update device_inbox set acked_position = greatest(acked_position, ?1), updated_at = ?2 "
+                                + "where client_id = ?3").setParameter(1, entry.getValue()).setParameter(2, now)
+                .setParameter(3, entry.getKey()).executeUpdate());
     }
 
     /** Records that a device acknowledged everything up to a position (forward only). */

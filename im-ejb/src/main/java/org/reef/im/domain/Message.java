@@ -82,6 +82,11 @@ public class Message {
         this.sentAt = sentAt;
     }
 
+    /** A copy with the seq the database gave it (for a message stored by SQL, not through this entity). */
+    public Message withSeq(long newSeq) {
+        return new Message(id, conversationId, newSeq, sender, recipient, kind, body, clientMsgId, sentAt);
+    }
+
     public String getId() {
         return id;
     }

@@ -3,6 +3,8 @@ package org.reef.im.inbound;
 import jakarta.ejb.ActivationConfigProperty;
 import jakarta.ejb.EJB;
 import jakarta.ejb.MessageDriven;
+import jakarta.ejb.TransactionAttribute;
+import jakarta.ejb.TransactionAttributeType;
 import org.jboss.ejb3.annotation.ResourceAdapter;
 import org.reef.im.account.MqttLoginService;
 import org.reef.im.account.SubscriptionPolicy;
@@ -76,7 +78,9 @@ public class ImConnectionMdb implements MqttConnectionListener {
         }
     }
 
+    /** No transaction: recording acknowledgements is the pump's business, and it batches them itself. */
     @Override
+    @TransactionAttribute(TransactionAttributeType.NOT_SUPPORTED)
     public void delivered(MqttDeliveryReport report) {
         pump.acknowledged(report.clientId(), report.trackingIds(), report.droppedIds());
     }

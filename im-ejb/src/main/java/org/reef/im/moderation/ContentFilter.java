@@ -6,7 +6,6 @@ import jakarta.ejb.EJB;
 import jakarta.ejb.Singleton;
 import jakarta.ejb.TransactionAttribute;
 import jakarta.ejb.TransactionAttributeType;
-import jakarta.json.Json;
 import jakarta.json.JsonArrayBuilder;
 import jakarta.json.JsonObjectBuilder;
 import jakarta.json.JsonReader;
@@ -14,6 +13,7 @@ import jakarta.json.JsonString;
 import jakarta.json.JsonValue;
 import jakarta.persistence.EntityManager;
 import jakarta.persistence.PersistenceContext;
+import org.reef.im.delivery.Events;
 import org.reef.im.config.ImSettings;
 import org.reef.im.domain.ContentRule;
 import org.reef.im.error.ImError;
@@ -65,7 +65,7 @@ public class ContentFilter {
             return bodyJson;
         }
         JsonValue body;
-        try (JsonReader reader = Json.createReader(new StringReader(bodyJson))) {
+        try (JsonReader reader = Events.JSON.createReader(new StringReader(bodyJson))) {
             body = reader.readValue();
         }
         long deadline = System.nanoTime() + BUDGET_NANOS;
@@ -133,15 +133,15 @@ public class ContentFilter {
                     matcher.appendTail(masked);
                     text = masked.toString();
                 }
-                return Json.createValue(text);
+                return Events.JSON.createValue(text);
             }
             case ARRAY -> {
-                JsonArrayBuilder array = Json.createArrayBuilder();
+                JsonArrayBuilder array = Events.JSON.createArrayBuilder();
                 value.asJsonArray().forEach(item -> array.add(mask(item, banned, deadline)));
                 return array.build();
             }
             case OBJECT -> {
-                JsonObjectBuilder object = Json.createObjectBuilder();
+                JsonObjectBuilder object = Events.JSON.createObjectBuilder();
                 for (Map.Entry<String, JsonValue> entry : value.asJsonObject().entrySet()) {
                     object.add(entry.getKey(), mask(entry.getValue(), banned, deadline));
                 }

@@ -2,10 +2,10 @@ package org.reef.im.presence;
 
 import jakarta.ejb.EJB;
 import jakarta.ejb.Stateless;
-import jakarta.json.Json;
 import jakarta.persistence.EntityManager;
 import jakarta.persistence.LockModeType;
 import jakarta.persistence.PersistenceContext;
+import org.reef.im.delivery.Events;
 import org.reef.im.delivery.AfterCommitPublisher;
 import org.reef.im.domain.Account;
 import org.reef.im.domain.DeviceSession;
@@ -102,7 +102,7 @@ public class DeviceService {
 
     private void publishPresence(String username) {
         Presence presence = presence(username);
-        String json = Json.createObjectBuilder()
+        String json = Events.JSON.createObjectBuilder()
                 .add("online", presence.online())
                 .add("devices", presence.devices())
                 .add("since", presence.since().toString())
