@@ -196,7 +196,7 @@ public class MessagingService {
             mqtt.publishAfterCommit(Events.INBOX + message.getSender(), Events.bytes(Events.ack(message)), 1);
         }
         byte[] event = Events.bytes(Events.message(message));
-        mqtt.afterCommitAsync(() -> pump.newEntries(positions, event, senderClientId));
+        mqtt.afterCommit(() -> pump.newEntries(positions, event, senderClientId));
     }
 
     /** The earlier send with this clientMsgId, acknowledged again, or null. */

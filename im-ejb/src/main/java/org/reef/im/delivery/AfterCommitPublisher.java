@@ -2,7 +2,6 @@ package org.reef.im.delivery;
 
 import jakarta.annotation.Resource;
 import jakarta.ejb.Stateless;
-import jakarta.enterprise.concurrent.ManagedExecutorService;
 import jakarta.ejb.TransactionAttribute;
 import jakarta.ejb.TransactionAttributeType;
 import jakarta.transaction.Status;
@@ -31,9 +30,6 @@ public class AfterCommitPublisher {
 
     @Resource
     private TransactionSynchronizationRegistry transactions;
-
-    @Resource
-    private ManagedExecutorService executor;
 
     /** Publishes after the current transaction commits; drops the message if it rolls back. */
     public void publishAfterCommit(String topic, byte[] payload, int qos) {
@@ -66,22 +62,6 @@ public class AfterCommitPublisher {
     /** Closes a client's connection after the current transaction commits. */
     public void disconnectAfterCommit(String clientId) {
         afterCommit("disconnect " + clientId, connection -> connection.disconnect(clientId));
-    }
-
-    /**
-     * Runs a task on the container's managed executor once the current transaction committed (never on rollback):
-     * for after-commit work that reads the database. Run in the committing thread, it would need a second connection
-     * while the transaction's own is not yet back in the pool, and under load every thread would wait for one.
-     */
-    public void afterCommitAsync(Runnable task) {
-        afterCommit(() -> {
-            try {
-                executor.execute(task);
-            } catch (RuntimeException e) {
-                LOG.log(Level.WARNING, "After-commit task refused by the executor, running it here: {0}", e.toString());
-                task.run();
-            }
-        });
     }
 
     /** Runs a task once the current transaction committed (at once outside a transaction; never on rollback). */

@@ -8,6 +8,7 @@ import jakarta.ejb.Schedule;
 import jakarta.ejb.Singleton;
 import jakarta.ejb.TransactionAttribute;
 import jakarta.ejb.TransactionAttributeType;
+import jakarta.enterprise.concurrent.ManagedExecutorService;
 import org.reef.mqtt.api.MqttConnection;
 import org.reef.mqtt.api.MqttConnectionFactory;
 
@@ -48,6 +49,9 @@ public class InboxPump {
 
     @Resource(lookup = MqttConnectionFactory.JNDI_NAME)
     private MqttConnectionFactory mqtt;
+
+    @Resource
+    private ManagedExecutorService executor;
 
     private final ConcurrentMap<String, Cursor> cursors = new ConcurrentHashMap<>();
     private final ConcurrentMap<String, Set<String>> devicesOfUser = new ConcurrentHashMap<>();
@@ -268,7 +272,11 @@ public class InboxPump {
         } catch (Exception e) {
             LOG.log(Level.WARNING, "Inbox delivery failed: {0}", e.toString());
         }
-        behind.forEach(this::pump);
+        if (!behind.isEmpty()) {
+            // reading the inbox needs a database connection: not on the committing thread, whose connection is
+            // not back in the pool yet
+            executor.execute(() -> behind.forEach(this::pump));
+        }
     }
 
     /**

@@ -116,7 +116,7 @@ public class AdminService {
         Map<String, Long> positions = inbox.appendToMembersSince(message.getId(), InboxEntry.DELETED,
                 message.getConversationId(), message.getSeq(), "", null);
         byte[] event = Events.bytes(Events.deleted(message));
-        mqtt.afterCommitAsync(() -> pump.newEntries(positions, event, null));
+        mqtt.afterCommit(() -> pump.newEntries(positions, event, null));
         LOG.info("Message " + messageId + " of " + message.getConversationId() + " deleted by " + actor);
         return message;
     }

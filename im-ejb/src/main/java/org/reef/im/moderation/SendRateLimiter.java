@@ -1,5 +1,6 @@
 package org.reef.im.moderation;
 
+import jakarta.annotation.PostConstruct;
 import jakarta.ejb.ConcurrencyManagement;
 import jakarta.ejb.ConcurrencyManagementType;
 import jakarta.ejb.EJB;
@@ -28,22 +29,29 @@ public class SendRateLimiter {
     private ImSettings settings;
 
     private final ConcurrentMap<String, TokenBucket> buckets = new ConcurrentHashMap<>();
+    private int rate;
+    private int burst;
+
+    @PostConstruct
+    void load() {
+        rate = settings.sendRate(); // read once: a call to the settings bean per message costs more than the bucket
+        burst = settings.sendBurst();
+    }
 
     /** Counts one send of the user; refuses it with {@code rate_limited} when over the limit. */
     public void acquire(String username) {
-        int rate = settings.sendRate();
         if (rate == 0) {
             return;
         }
         long now = System.nanoTime();
-        TokenBucket bucket = buckets.computeIfAbsent(username, u -> new TokenBucket(rate, settings.sendBurst(), now));
+        TokenBucket bucket = buckets.computeIfAbsent(username, u -> new TokenBucket(rate, burst, now));
         boolean taken;
         synchronized (bucket) {
             taken = bucket.tryTake(now);
         }
         if (!taken) {
             throw new ImException(ImError.RATE_LIMITED,
-                    "more than " + rate + " messages per second (bursts of " + settings.sendBurst() + ")");
+                    "more than " + rate + " messages per second (bursts of " + burst + ")");
         }
     }
 
