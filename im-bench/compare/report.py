@@ -162,9 +162,10 @@ def target_rows(res):
     pairs, size, fixed = param("PAIRS"), param("SIZE"), param("FIXED_RATE")
     subs, clients, msgs = param("FANOUT_SUBS"), int(param("CONN_CLIENTS")), param("OFFLINE_MSGS")
 
-    def throughput(key, scenario, need):
-        reef = res.median(key, "reef", lambda j: j["messagesPerSecond"])
-        mosq = res.median(key, "mosquitto", lambda j: j["messagesPerSecond"])
+    def throughput(key, scenario, need, arrivals=False):
+        field = "arrivalsPerSecond" if arrivals else "messagesPerSecond"
+        reef = res.median(key, "reef", lambda j: j.get(field))
+        mosq = res.median(key, "mosquitto", lambda j: j.get(field))
         r = ratio(reef, mosq)
         ok = r is not None and r >= need
         inconclusive = None
@@ -183,7 +184,8 @@ def target_rows(res):
                             "not defined: by the tool's figure Reef is ahead, but this run does not measure "
                             "Mosquitto's fan-out rate, so the target is reported as inconclusive rather than met."
                             % (scenario, why, fmt_int(reef)))
-        rows.append(dict(scenario=scenario, figure="delivered msg/s", better="higher",
+        rows.append(dict(scenario=scenario, figure="deliveries/s arriving in the window" if arrivals
+                         else "delivered msg/s", better="higher",
                          reef=fmt_int(reef), mosquitto=fmt_int(mosq), ratio=fmt_ratio(r),
                          target="≥ %.2f×" % need, ok=ok, inconclusive=inconclusive,
                          miss="%s: Reef delivers %s msg/s, Mosquitto %s msg/s: %s of Mosquitto, target %.2f×."
@@ -204,7 +206,9 @@ def target_rows(res):
                          miss="%s: Reef's p99 latency is %s ms, Mosquitto's %s ms (%s; target ≤ 1.00×)."
                          % (scenario, fmt_ms(reef), fmt_ms(mosq), fmt_ratio(r))))
     if "fanout-q0" in res.keys():
-        throughput("fanout-q0", "fanout 1 → %s, %s B, QoS 0, flat out" % (subs, size), 1.9)
+        # Flat-out fan-out is counted by arrival: a publisher held back by TCP flow control after the warm-up
+        # publishes nothing in the window, yet the server forwards its backlog then, at its full rate.
+        throughput("fanout-q0", "fanout 1 → %s, %s B, QoS 0, flat out" % (subs, size), 1.9, arrivals=True)
     if "connections" in res.keys():
         scenario = "connections: %s idle clients" % fmt_int(clients)
         counts = {}
@@ -731,7 +735,7 @@ def document(root, run_dir, res, rows, im_rows, others, curves, doc_path, svg_pa
                  "counts messages published in the window that had not arrived when the drain bound ended the run "
                  "(still queued in the server or in socket buffers, or dropped). Flat out with QoS 0 nothing but TCP "
                  "flow control holds the publishers back, so a server that accepts more than it can forward builds a "
-                 "backlog, and messages of the window queue behind those of the warm-up.")
+                 "backlog, and messages of the window queue behind those of the warm-up. The fan-out target is counted by arrival instead (*deliveries/s arriving in the window*: every delivery that reached a subscriber during the window, whenever its message was sent): after a flat-out warm-up the publisher of a fan-out is held back by flow control while the server works through its backlog, so what the server forwards per second is what arrives, not what was published in the window.")
         L.append("")
     L.extend(im_section.section(res, run_dir, sys.modules[__name__], im_rows))
     L.append("## Per-round numbers")

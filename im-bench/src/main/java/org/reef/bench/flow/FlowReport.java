@@ -34,6 +34,8 @@ public final class FlowReport {
                 outcome.measuredSeconds(), settings.warmup().toSeconds(), target);
         report.line("published %d (%.0f/s), delivered %d of %d (%.0f/s)", tally.published(),
                 outcome.publishedPerSecond(), tally.delivered(), tally.expected(), outcome.deliveredPerSecond());
+        report.line("arrived during the window (whenever sent): %d (%.0f/s)", outcome.arrivedInWindow(),
+                outcome.arrivalsPerSecond());
         report.line("lost %d (in %d streams), duplicates %d, out of order %d, unexpected %d, publish failures %d",
                 tally.lost(), tally.streamsWithLoss(), tally.duplicates(), tally.outOfOrder(), tally.unexpected(),
                 tally.publishFailures());
@@ -61,6 +63,8 @@ public final class FlowReport {
                 .put("expected", tally.expected())
                 .put("delivered", tally.delivered())
                 .put("messagesPerSecond", outcome.deliveredPerSecond())
+                .put("arrivedInWindow", outcome.arrivedInWindow())
+                .put("arrivalsPerSecond", outcome.arrivalsPerSecond())
                 .put("publishedPerSecond", outcome.publishedPerSecond())
                 .put("lost", tally.lost())
                 .put("streamsWithLoss", tally.streamsWithLoss())

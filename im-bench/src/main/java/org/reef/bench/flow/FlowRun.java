@@ -122,8 +122,9 @@ public final class FlowRun {
         progress.say("drained in %.2f s; disconnecting", drainSeconds);
 
         disconnectAll(subscribers, publishers, deadline);
+        long arrived = receivers.stream().mapToLong(Receiver::arrivedInWindow).sum();
         return new FlowOutcome(FlowTally.of(logs, receivers), latency.summary(), pacingLag.summary(),
-                window.seconds(), drainSeconds, settings.drain().toNanos() / 1e9, drops);
+                window.seconds(), drainSeconds, settings.drain().toNanos() / 1e9, drops, arrived);
     }
 
     private List<MqttClient> connect(String role, List<ClientSettings> clients,

@@ -21,6 +21,7 @@ public final class Receiver implements MessageListener {
     private final int[] sources;
     private final SequenceTracker[] trackers;
     private final LongAdder unexpected = new LongAdder();
+    private final LongAdder arrivedInWindow = new LongAdder();
 
     /**
      * @param sources the streams this subscriber should receive (publisher indexes)
@@ -72,6 +73,9 @@ public final class Receiver implements MessageListener {
         }
         boolean inWindow = window.contains(stamp.sentNanos());
         trackers[stamp.stream()].record(stamp.seq(), inWindow, arrivalNanos);
+        if (window.contains(arrivalNanos)) {
+            arrivedInWindow.increment();
+        }
         if (inWindow) {
             latency.recordNanos(arrivalNanos - stamp.sentNanos());
         }
@@ -89,6 +93,11 @@ public final class Receiver implements MessageListener {
 
     public SequenceTracker tracker(int stream) {
         return trackers[stream];
+    }
+
+    /** Our messages that arrived during the measurement window, whenever they were sent. */
+    public long arrivedInWindow() {
+        return arrivedInWindow.sum();
     }
 
     public long unexpected() {

@@ -46,6 +46,28 @@ class ReceiverTest {
     }
 
     @Test
+    void arrivalsDuringTheWindowCountWheneverTheirMessageWasSent() {
+        long now = System.nanoTime();
+        receiver.measure(new MeasurementWindow(now - 1_000_000_000L, now + 60_000_000_000L));
+        deliver(1, 0, now - 5_000_000_000L); // sent in the warm-up, arriving now: counts as an arrival
+        deliver(1, 1, now);
+        deliver(3, 0, now);
+        assertEquals(3, receiver.arrivedInWindow());
+        assertEquals(1, receiver.tracker(1).distinctInWindow(), "but only one was sent in the window");
+
+        Receiver after = new Receiver(BinaryStampFormat.INSTANCE, new LatencyRecorder(), new int[] {1});
+        after.measure(new MeasurementWindow(now - 2_000_000_000L, now - 1_000_000_000L)); // already over
+        ByteBuf payload = BinaryStampFormat.INSTANCE.encode(UnpooledByteBufAllocator.DEFAULT,
+                new Stamp(1, 0, now - 1_500_000_000L), 32);
+        try {
+            after.onMessage("t", payload);
+        } finally {
+            payload.release();
+        }
+        assertEquals(0, after.arrivedInWindow(), "an arrival after the window does not count");
+    }
+
+    @Test
     void streamsItDoesNotExpectAndForeignPayloadsAreUnexpected() {
         receiver.measure(MeasurementWindow.always());
         deliver(0, 0, 0);
