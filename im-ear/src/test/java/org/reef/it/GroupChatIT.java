@@ -213,6 +213,10 @@ class GroupChatIT {
         assertEquals(403, Reef.put("/groups/" + id + "/members/" + carol, "{\"role\":\"admin\"}", bobToken)
                 .statusCode(), "members do not change roles");
 
+        HttpResponse<String> stepDown = Reef.put("/groups/" + id + "/members/" + alice, "{\"role\":\"member\"}",
+                aliceToken);
+        assertEquals(409, stepDown.statusCode(), "the last owner cannot step down: " + stepDown.body());
+        assertTrue(stepDown.body().contains("last_owner"));
         HttpResponse<String> promoted = Reef.put("/groups/" + id + "/members/" + bob, "{\"role\":\"owner\"}",
                 aliceToken);
         assertEquals(200, promoted.statusCode(), promoted.body());

@@ -1,6 +1,5 @@
 package org.reef.im.chat;
 
-import jakarta.json.Json;
 import jakarta.json.JsonException;
 import jakarta.json.JsonObject;
 import jakarta.json.JsonReader;

@@ -5,8 +5,8 @@ import jakarta.ejb.Stateless;
 import jakarta.persistence.EntityManager;
 import jakarta.persistence.LockModeType;
 import jakarta.persistence.PersistenceContext;
-import org.reef.im.delivery.Events;
 import org.reef.im.delivery.AfterCommitPublisher;
+import org.reef.im.delivery.Events;
 import org.reef.im.domain.Account;
 import org.reef.im.domain.DeviceSession;
 
