@@ -9,6 +9,7 @@
                           protocol (no psql or JDBC needed); exit 1 with the reason on stderr
 """
 import hashlib
+import random
 import socket
 import struct
 import sys
@@ -16,17 +17,37 @@ import urllib.error
 import urllib.request
 
 
-def free_ports(count):
-    sockets = []
+def ephemeral_range():
+    """The kernel's range for outgoing connections' local ports (Linux), or a common default."""
     try:
-        for _ in range(count):
-            s = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-            s.bind(("127.0.0.1", 0))
-            sockets.append(s)
-        return [s.getsockname()[1] for s in sockets]
-    finally:
-        for s in sockets:
+        with open("/proc/sys/net/ipv4/ip_local_port_range") as f:
+            low, high = (int(x) for x in f.read().split())
+            return low, high
+    except (OSError, ValueError):
+        return 32768, 60999
+
+
+def free_ports(count):
+    """Free loopback ports below the ephemeral range: a port picked inside it can be taken later by one of the
+    thousands of client sockets a connections run opens, and a server restarted on it would fail to bind."""
+    low, _ = ephemeral_range()
+    candidates = list(range(max(1024, low - 12000), low))
+    random.shuffle(candidates)
+    ports = []
+    for port in candidates:
+        if len(ports) == count:
+            break
+        s = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+        try:
+            s.bind(("127.0.0.1", port))
+            ports.append(port)
+        except OSError:
+            pass
+        finally:
             s.close()
+    if len(ports) < count:
+        raise OSError("no %d free ports below %d" % (count, low))
+    return ports
 
 
 def http_status(url):
