@@ -1,5 +1,6 @@
 package org.reef.im.delivery;
 
+import jakarta.annotation.PreDestroy;
 import jakarta.annotation.Resource;
 import jakarta.ejb.ConcurrencyManagement;
 import jakarta.ejb.ConcurrencyManagementType;
@@ -166,7 +167,8 @@ public class InboxPump {
             pendingAcks.merge(clientId, highest, Math::max);
         }
         Cursor cursor = cursors.get(clientId);
-        if (cursor == null) {
+        if (cursor == null || !cursor.active()) {
+            flushAck(clientId); // the device has gone: its last acknowledgements are written at once
             return;
         }
         if (dropped.length == 0) {
@@ -196,6 +198,7 @@ public class InboxPump {
      * loses at most the last second of them: those messages are delivered again, with the same ids.
      */
     @Schedule(second = "*", minute = "*", hour = "*", persistent = false)
+    @PreDestroy // and when the application stops, so that a restart loses none
     void flushAcks() {
         if (pendingAcks.isEmpty()) {
             return;
