@@ -404,7 +404,7 @@ if wants connections; then
         start_reef "connections-$r"
         sleep "$SETTLE"
         run_bench connections reef "$r" connections --clients "$CONN_CLIENTS" --rate "$CONN_RATE" \
-            --hold "$CONN_HOLD" --pid "$REEF_JVM_PID"
+            --hold "$CONN_HOLD" --pid "$REEF_JVM_PID" --full-gc
         stop_reef
         start_mosquitto "connections-$r"
         sleep "$SETTLE"

@@ -825,8 +825,9 @@ def document(root, run_dir, res, rows, im_rows, others, curves, doc_path, svg_pa
         L.append("  - Server JVM " + p + ".")
     L.append("  - Memory per connection is the growth of the server JVM's resident memory (VmRSS, read by im-bench "
              "from `/proc/<pid>/status`) from before the first connection to the end of the hold, divided by the "
-             "connections; for a JVM it includes heap the collector has not returned, so it is an upper bound on "
-             "what the connections retain.")
+             "connections, each reading taken right after a full GC in the server (`connections --full-gc`: "
+             "`jcmd <pid> GC.run`), so that garbage does not count; memory the JVM keeps committed after the GC "
+             "still does. Mosquitto is read without one (it has no collector).")
     conf = read(os.path.join(run_dir, "mosquitto.conf")).strip()
     L.append("- **Mosquitto** ran in the foreground as a background job of the script, with this generated config "
              "(port and directory per run; `user` keeps it from switching to the `mosquitto` user, who could not write "

@@ -48,6 +48,7 @@ final class ConnectionsScenario implements Scenario {
     private final double rate;
     private final Duration hold;
     private final Long pid;
+    private final boolean fullGc;
     private final int pending;
     private final String runId = RunId.next();
 
@@ -58,6 +59,7 @@ final class ConnectionsScenario implements Scenario {
         this.hold = options.seconds("hold", 0, 86_400);
         this.pending = options.integer("pending", 1, 100_000);
         this.pid = options.text("pid") == null ? null : options.whole("pid", 1, Integer.MAX_VALUE);
+        this.fullGc = options.flag("full-gc");
         long available = OpenFiles.available();
         if (available >= 0 && clients > available) {
             throw new UsageException("--clients " + clients + " needs " + clients + " sockets, but this process may"
@@ -75,6 +77,8 @@ final class ConnectionsScenario implements Scenario {
                 + " allows"));
         options.add(OptionSpec.value("hold", "SECONDS", "10", "how long to hold the connections open"));
         options.add(OptionSpec.value("pid", "PID", null, "server process whose resident memory (VmRSS) to report"));
+        options.add(OptionSpec.flag("full-gc", "with --pid of a JVM: run a full GC in it (jcmd PID GC.run) before each "
+                + "memory reading, so that the growth is what the connections retain, not garbage"));
         options.add(OptionSpec.value("pending", "N", "1000", "connection handshakes in progress at once"));
         return List.copyOf(options);
     }
@@ -95,6 +99,9 @@ final class ConnectionsScenario implements Scenario {
     public Report run(Deadline deadline, Progress progress) throws BenchException, InterruptedException {
         progress.say("connections: %d clients at %s, hold %d s, %s, run %s (client: %s)", clients, describeRate(),
                 hold.toSeconds(), target.describe(), runId, target.describeClientSide());
+        if (fullGc) {
+            progress.say("full GC in the server before reading its memory: %s", ServerMemory.fullGc(pid));
+        }
         Long rssBefore = ServerMemory.read(pid);
         try (ClientTransport transport = target.openTransport()) {
             ClientSettings base = target.clientSettings("bench-" + runId);
@@ -115,6 +122,9 @@ final class ConnectionsScenario implements Scenario {
                 }
             }));
             holdOpen(connected.size(), drops, deadline, progress);
+            if (fullGc) {
+                progress.say("full GC in the server before reading its memory: %s", ServerMemory.fullGc(pid));
+            }
             Long rssAfter = ServerMemory.read(pid);
             long pingsSent = transport.stats().pingsSent();
             long pingResponses = transport.stats().pingResponses();

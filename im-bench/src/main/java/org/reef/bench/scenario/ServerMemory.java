@@ -35,4 +35,25 @@ final class ServerMemory {
             return null;
         }
     }
+
+    /**
+     * Runs a full garbage collection in a JVM ({@code jcmd PID GC.run}, bounded by 60 s); returns what happened, for
+     * the progress output. A process that is not a JVM (or a missing jcmd) only makes it say so.
+     */
+    static String fullGc(Long pid) throws InterruptedException {
+        if (pid == null) {
+            return "no --pid";
+        }
+        try {
+            Process jcmd = new ProcessBuilder("jcmd", Long.toString(pid), "GC.run").redirectErrorStream(true)
+                    .redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+            if (!jcmd.waitFor(60, java.util.concurrent.TimeUnit.SECONDS)) {
+                jcmd.destroyForcibly();
+                return "jcmd did not finish within 60 s";
+            }
+            return jcmd.exitValue() == 0 ? "done" : "jcmd failed (exit " + jcmd.exitValue() + ")";
+        } catch (IOException e) {
+            return "jcmd not available (" + e.getMessage() + ")";
+        }
+    }
 }
