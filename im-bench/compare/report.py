@@ -150,6 +150,8 @@ def held(j):
 
 
 def offline_complete(j):
+    if "error" in j or "received" not in j:
+        return False  # the run failed (its error is in the raw results)
     return (j["received"] == j["messages"] and j["missing"] == 0 and j["inOrder"] and j["duplicates"] == 0
             and j["publishFailures"] == 0)
 
