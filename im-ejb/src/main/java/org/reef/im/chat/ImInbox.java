@@ -60,10 +60,6 @@ public class ImInbox {
         return acks;
     }
 
-    public MqttAck handle(MqttInboundMessage message) {
-        return handle(message, true);
-    }
-
     private MqttAck handle(MqttInboundMessage message, boolean rollbackOnRefusal) {
         String user = message.username();
         if (user == null) {

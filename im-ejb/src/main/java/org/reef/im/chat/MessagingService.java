@@ -24,7 +24,6 @@ import org.reef.im.moderation.SendRateLimiter;
 import org.reef.im.room.RoomService;
 
 import java.time.Instant;
-import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -158,17 +157,14 @@ public class MessagingService {
 
     /**
      * Stores a system message of a group ({@code "kind":"system"}, body such as
-     * {@code {"event":"member_added","user":"carol","by":"alice"}}) and delivers it to the current members and to
-     * {@code alsoTo} (a member on their way out). The caller holds the conversation's lock.
+     * {@code {"event":"member_added","user":"carol","by":"alice"}}) and delivers it to the current members (a member
+     * on their way out is still one). The caller holds the conversation's lock.
      */
-    public Message system(Conversation lockedRow, String by, JsonObject body, Collection<String> alsoTo) {
+    public Message system(Conversation lockedRow, String by, JsonObject body) {
         Message message = store(lockedRow, by, lockedRow.getId(), "system", body.toString(),
                 "system:" + UUID.randomUUID());
-        Map<String, Long> positions = new java.util.HashMap<>(
-                inbox.appendToMembers(message.getId(), InboxEntry.MESSAGE, lockedRow.getId(), by, null));
-        List<String> others = alsoTo.stream().filter(user -> !positions.containsKey(user)).toList();
-        positions.putAll(inbox.append(message.getId(), InboxEntry.MESSAGE, others, by, null));
-        deliver(message, positions, null, false);
+        deliver(message, inbox.appendToMembers(message.getId(), InboxEntry.MESSAGE, lockedRow.getId(), by, null),
+                null, false);
         return message;
     }
 

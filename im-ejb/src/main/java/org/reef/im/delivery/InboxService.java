@@ -11,7 +11,6 @@ import org.reef.im.domain.Message;
 
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -32,25 +31,16 @@ public class InboxService {
     }
 
     /**
-     * Appends an entry for a message to each user's inbox in the caller's transaction, in one statement: the users'
-     * account rows are locked in name order ({@code for no key update}, which does not conflict with the key-share
-     * locks that inserts referencing an account take) (so concurrent appends never deadlock, and positions follow commit
-     * order), their inbox positions advanced, and the entries written.
+     * Appends an entry for a message to the inbox of every member of a conversation in the caller's transaction, in
+     * one statement however many they are: the members' account rows are locked in name order ({@code for no key
+     * update}, which does not conflict with the key-share locks that inserts referencing an account take, and keeps
+     * concurrent appends from deadlocking and positions in commit order), their inbox positions advanced, and the
+     * entries written.
      *
      * @param event          {@link InboxEntry#MESSAGE} or {@link InboxEntry#DELETED}
      * @param senderClientId the device of {@code sender} that must not get the entry (it has it), or null
-     * @return each user's new position
+     * @return each member's new position
      */
-    public Map<String, Long> append(String messageId, String event, Collection<String> users, String sender,
-                                    String senderClientId) {
-        if (users.isEmpty()) {
-            return Map.of();
-        }
-        return appendWhere("a.username in (:users)", messageId, event, sender, senderClientId,
-                query -> query.setParameter("users", users));
-    }
-
-    /** Like {@link #append}, to every member of a conversation (one statement, however many there are). */
     public Map<String, Long> appendToMembers(String messageId, String event, String conversationId, String sender,
                                              String senderClientId) {
         return appendToMembersSince(messageId, event, conversationId, Long.MAX_VALUE, sender, senderClientId);

@@ -39,9 +39,6 @@ public class Account {
     @Column(name = "created_at", nullable = false)
     private Instant createdAt;
 
-    /** Position of the newest entry of the user's inbox; written only by InboxService's SQL, never from here. */
-    @Column(name = "inbox_position", nullable = false, insertable = false, updatable = false)
-    private long inboxPosition;
 
     protected Account() {
     }
@@ -86,7 +83,4 @@ public class Account {
         return createdAt;
     }
 
-    public long getInboxPosition() {
-        return inboxPosition;
-    }
 }

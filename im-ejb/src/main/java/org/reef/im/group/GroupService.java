@@ -104,7 +104,7 @@ public class GroupService {
         JsonArrayBuilder members = Json.createArrayBuilder().add(owner);
         others.forEach(members::add);
         messaging.system(conversation, owner, Json.createObjectBuilder().add("event", "group_created")
-                .add("by", owner).add("name", groupName).add("members", members).build(), List.of());
+                .add("by", owner).add("name", groupName).add("members", members).build());
         return view(group);
     }
 
@@ -132,8 +132,7 @@ public class GroupService {
         requireRole(locked, OWNER, ADMIN);
         String groupName = validName(name);
         locked.group().rename(groupName);
-        messaging.system(locked.conversation(), actor, event("renamed", actor).add("name", groupName).build(),
-                List.of());
+        messaging.system(locked.conversation(), actor, event("renamed", actor).add("name", groupName).build());
         return view(locked.group());
     }
 
@@ -154,8 +153,7 @@ public class GroupService {
             em.persist(new ConversationMember(locked.conversation().getId(), user, MEMBER,
                     locked.conversation().getLastSeq() + 1));
             em.flush();
-            messaging.system(locked.conversation(), actor, event("member_added", actor).add("user", user).build(),
-                    List.of());
+            messaging.system(locked.conversation(), actor, event("member_added", actor).add("user", user).build());
         }
         return view(locked.group());
     }
@@ -172,8 +170,7 @@ public class GroupService {
         if (OWNER.equals(member.getRole()) && !OWNER.equals(locked.actor().getRole())) {
             throw new ImException(ImError.FORBIDDEN, "only an owner may remove an owner");
         }
-        messaging.system(locked.conversation(), actor, event("member_removed", actor).add("user", username).build(),
-                List.of());
+        messaging.system(locked.conversation(), actor, event("member_removed", actor).add("user", username).build());
         em.remove(member);
         return view(locked.group());
     }
@@ -195,7 +192,7 @@ public class GroupService {
         member.setRole(role);
         em.flush();
         messaging.system(locked.conversation(), actor, event("role_changed", actor).add("user", username)
-                .add("role", role).build(), List.of());
+                .add("role", role).build());
         return view(locked.group());
     }
 
@@ -207,7 +204,7 @@ public class GroupService {
             throw new ImException(ImError.LAST_OWNER, "you are the last owner: make someone else owner first");
         }
         messaging.system(locked.conversation(), actor, Json.createObjectBuilder().add("event", "member_left")
-                .add("user", actor).build(), List.of());
+                .add("user", actor).build());
         em.remove(locked.actor());
         if (current.size() == 1) {
             locked.group().delete(Instant.now());
@@ -218,7 +215,7 @@ public class GroupService {
     public void delete(String actor, String groupId) {
         Locked locked = lock(actor, groupId);
         requireRole(locked, OWNER);
-        messaging.system(locked.conversation(), actor, event("group_deleted", actor).build(), List.of());
+        messaging.system(locked.conversation(), actor, event("group_deleted", actor).build());
         em.createQuery("delete from ConversationMember m where m.key.conversationId = :conversation")
                 .setParameter("conversation", locked.conversation().getId()).executeUpdate();
         locked.group().delete(Instant.now());
