@@ -1,8 +1,6 @@
 package org.reef.im.chat;
 
-import jakarta.annotation.Resource;
 import jakarta.ejb.EJB;
-import jakarta.ejb.SessionContext;
 import jakarta.ejb.Stateless;
 import org.reef.im.config.ImSettings;
 import org.reef.im.delivery.AfterCommitPublisher;
@@ -20,8 +18,9 @@ import java.util.logging.Logger;
 
 /**
  * Dispatches what clients publish under {@code im/}: {@code im/send} and {@code im/receipt}; everything else there
- * is refused (0x87), {@code im/rooms/...} included (room messages go through {@code im/send}, to be stamped). A refusal rolls back whatever the request changed, tells the sender why with an error event on
- * its inbox (sent even though the transaction rolls back) and becomes the MQTT 5 PUBACK reason code.
+ * is refused (0x87), {@code im/rooms/...} included (room messages go through {@code im/send}, to be stamped). A refusal
+ * tells the sender why with an error event on its inbox and becomes the MQTT 5 PUBACK reason code; it leaves the
+ * batch's transaction alone, so that the other messages of the batch commit.
  */
 @Stateless
 public class ImInbox {
@@ -43,24 +42,23 @@ public class ImInbox {
     @EJB
     private RefusalCounter refusals;
 
-    @Resource
-    private SessionContext context;
-
     /**
      * Handles a batch of messages from different connections in the caller's one transaction, each with its own
      * verdict. A refusal must change nothing in the transaction, so that the batch's other messages commit: every
      * refusal of {@link MessagingService} and {@link ReceiptService} happens before their first write (validation,
-     * permissions, rate limit, content filter, all checked first). A batch of one rolls back on refusal all the same.
+     * permissions, rate limit, content filter, all checked first), and an {@link ImException} does not mark the
+     * transaction it crosses (see {@link org.reef.im.error.RefusalRollback}). Anything else that fails (a database
+     * error) leaves this method, and the adapter delivers the batch's messages again one by one.
      */
     public List<MqttAck> handleAll(List<MqttInboundMessage> messages) {
         List<MqttAck> acks = new ArrayList<>(messages.size());
         for (MqttInboundMessage message : messages) {
-            acks.add(handle(message, messages.size() == 1));
+            acks.add(handle(message));
         }
         return acks;
     }
 
-    private MqttAck handle(MqttInboundMessage message, boolean rollbackOnRefusal) {
+    private MqttAck handle(MqttInboundMessage message) {
         String user = message.username();
         if (user == null) {
             return MqttAck.refused(0x87, "sign in to use im/ topics");
@@ -79,13 +77,10 @@ public class ImInbox {
             }
             return MqttAck.ACCEPTED;
         } catch (ImException e) {
-            if (rollbackOnRefusal) {
-                context.setRollbackOnly();
-            }
             refusals.refused(e.error(), user, message.topic());
             LOG.log(Level.FINE, "Client {0}: {1} refused: {2}",
                     new Object[]{message.clientId(), message.topic(), e.getMessage()});
-            // The error event must reach the client even if this transaction rolls back: publish it now.
+            // Now, not after commit: the event must reach the client even if the batch fails and goes again.
             mqtt.publishNow(Events.INBOX + user,
                     Events.bytes(Events.error(clientMsgId, e.error().code(), e.getMessage())), 1, message.clientId());
             return MqttAck.refused(e.error().mqttReason(), e.getMessage());

@@ -3,6 +3,8 @@ package org.reef.im.inbound;
 import jakarta.ejb.ActivationConfigProperty;
 import jakarta.ejb.EJB;
 import jakarta.ejb.MessageDriven;
+import jakarta.ejb.MessageDrivenContext;
+import jakarta.annotation.Resource;
 import org.jboss.ejb3.annotation.ResourceAdapter;
 import org.reef.im.chat.ImInbox;
 import org.reef.mqtt.api.MqttAck;
@@ -29,8 +31,21 @@ public class ImInboundMdb implements MqttBatchMessageListener {
     @EJB
     private ImInbox inbox;
 
+    @Resource
+    private MessageDrivenContext context;
+
+    /**
+     * Returns the verdicts, or throws if the batch's transaction cannot commit: verdicts of work that is rolled back
+     * must never reach the clients (the adapter then delivers each message again on its own; it also checks the
+     * transaction's outcome itself).
+     */
     @Override
     public List<MqttAck> onMessages(List<MqttInboundMessage> messages) {
-        return inbox.handleAll(messages);
+        List<MqttAck> verdicts = inbox.handleAll(messages);
+        if (context.getRollbackOnly()) {
+            throw new IllegalStateException("the transaction of a batch of " + messages.size()
+                    + " messages is marked rollback-only");
+        }
+        return verdicts;
     }
 }

@@ -10,6 +10,7 @@ import jakarta.resource.spi.ResourceAdapter;
 import jakarta.resource.spi.ResourceAdapterInternalException;
 import jakarta.resource.spi.TransactionSupport;
 import jakarta.resource.spi.endpoint.MessageEndpointFactory;
+import jakarta.transaction.TransactionSynchronizationRegistry;
 import org.reef.mqtt.broker.BrokerConfig;
 import org.reef.mqtt.broker.MqttBroker;
 import org.reef.mqtt.inflow.MqttActivation;
@@ -20,7 +21,18 @@ import org.reef.mqtt.transport.ListenerConfig;
 import org.reef.mqtt.transport.MqttServer;
 import org.reef.mqtt.transport.TlsConfig;
 
+import io.netty.util.concurrent.DefaultEventExecutor;
+import io.netty.util.concurrent.DefaultThreadFactory;
+import io.netty.util.concurrent.EventExecutor;
+import org.reef.mqtt.protocol.SessionRestore;
+import org.reef.mqtt.session.JdbcSessionStore;
+
+import javax.naming.InitialContext;
+import javax.naming.NamingException;
+import javax.sql.DataSource;
 import javax.transaction.xa.XAResource;
+import java.sql.SQLException;
+import java.util.concurrent.TimeUnit;
 import java.util.Objects;
 import java.util.logging.Level;
 import java.util.logging.Logger;
@@ -135,12 +147,27 @@ public class MqttResourceAdapter implements ResourceAdapter {
             + "before connectRate paces it")
     private Integer connectBurst = BrokerConfig.DEFAULT_CONNECT_BURST;
 
+    @ConfigProperty(defaultValue = "", description = "JNDI name of the DataSource (PostgreSQL) persistent sessions "
+            + "are kept in, so that they survive a restart; empty: in memory only")
+    private String sessionDataSource = "";
+
+    /** Session changes that may wait for the store's writer; beyond, changes are dropped and counted. */
+    private static final int SESSION_STORE_CAPACITY = 100_000;
+
+    /** How long start waits for the session store's DataSource and database. */
+    private static final long SESSION_STORE_WAIT_SECONDS = 30;
+
     /** Work waiting for the container's WorkManager; beyond it new deliveries are refused as back-pressure. */
     private static final int WORK_QUEUE_CAPACITY = 10_000;
 
     private transient WorkDispatcher dispatcher;
+    /** Where each delivery learns whether its transaction committed; null if the container offers none. */
+    private transient TransactionSynchronizationRegistry transactions;
     private transient MqttBroker broker;
     private transient MqttServer server;
+    private transient JdbcSessionStore sessionStore;
+    /** Where restored sessions live until their clients come back. */
+    private transient EventExecutor restoredSessions;
 
     @Override
     public void start(BootstrapContext context) throws ResourceAdapterInternalException {
@@ -160,14 +187,22 @@ public class MqttResourceAdapter implements ResourceAdapter {
         MqttBroker newBroker = new MqttBroker(config, newDispatcher);
         MqttServer newServer = new MqttServer(newBroker, listeners);
         try {
+            restoreSessions(newBroker);
             newServer.start();
         } catch (InterruptedException e) {
+            stopSessionStore();
             newDispatcher.stop();
             Thread.currentThread().interrupt();
             throw new ResourceAdapterInternalException("interrupted while starting the MQTT listeners", e);
         } catch (RuntimeException e) {
+            stopSessionStore();
             newDispatcher.stop();
             throw new ResourceAdapterInternalException("cannot start the MQTT listeners: " + e.getMessage(), e);
+        }
+        transactions = context.getTransactionSynchronizationRegistry();
+        if (transactions == null) {
+            LOG.warning("The container offers no TransactionSynchronizationRegistry: a delivery counts as committed "
+                    + "when afterDelivery returns, which a container that rolls back silently makes untrue");
         }
         dispatcher = newDispatcher;
         broker = newBroker;
@@ -178,12 +213,57 @@ public class MqttResourceAdapter implements ResourceAdapter {
                 String.valueOf(port(Listener.WSS)), allowAnonymous});
     }
 
+    /**
+     * With a session DataSource configured: opens the store, restores the sessions it kept, and installs it. Waits
+     * up to {@link #SESSION_STORE_WAIT_SECONDS} for the DataSource and the database; without them the adapter does not
+     * start (starting with the sessions forgotten would silently lose what clients were promised).
+     */
+    private void restoreSessions(MqttBroker newBroker) throws InterruptedException {
+        if (sessionDataSource == null || sessionDataSource.isBlank()) {
+            return;
+        }
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(SESSION_STORE_WAIT_SECONDS);
+        while (true) {
+            try {
+                DataSource dataSource = (DataSource) new InitialContext().lookup(sessionDataSource);
+                JdbcSessionStore store = new JdbcSessionStore(dataSource, SESSION_STORE_CAPACITY);
+                store.start();
+                sessionStore = store;
+                break;
+            } catch (NamingException | SQLException | ClassCastException e) {
+                if (System.nanoTime() - deadline > 0) {
+                    throw new IllegalStateException("the session store " + sessionDataSource + " is unavailable: "
+                            + e, e);
+                }
+                LOG.log(Level.INFO, "Waiting for the session store {0}: {1}", new Object[]{sessionDataSource,
+                        e.toString()});
+                TimeUnit.SECONDS.sleep(1);
+            }
+        }
+        restoredSessions = new DefaultEventExecutor(new DefaultThreadFactory("reef-mqtt-sessions"));
+        newBroker.sessionStore(sessionStore);
+        SessionRestore.restore(newBroker, sessionStore.load(), restoredSessions);
+    }
+
+    /** Writes what the session store still holds, then closes it. */
+    private void stopSessionStore() {
+        if (sessionStore != null) {
+            sessionStore.close(10, TimeUnit.SECONDS);
+            sessionStore = null;
+        }
+        if (restoredSessions != null) {
+            restoredSessions.shutdownGracefully(0, 2, TimeUnit.SECONDS).awaitUninterruptibly(10, TimeUnit.SECONDS);
+            restoredSessions = null;
+        }
+    }
+
     @Override
     public void stop() {
         if (server != null) {
-            server.stop();
+            server.stop(); // closing the connections hands the persistent sessions' state to the store
             server = null;
         }
+        stopSessionStore();
         if (dispatcher != null) {
             dispatcher.stop();
             dispatcher = null;
@@ -198,7 +278,7 @@ public class MqttResourceAdapter implements ResourceAdapter {
         if (!(spec instanceof MqttActivationSpec mqttSpec)) {
             throw new NotSupportedException("unsupported activation spec " + spec.getClass().getName());
         }
-        MqttActivation activation = new MqttActivation(endpointFactory, mqttSpec);
+        MqttActivation activation = new MqttActivation(endpointFactory, mqttSpec, transactions);
         MqttBroker current = requireStarted();
         if (activation.isConnectionListener()) {
             mqttSpec.validate(false);
@@ -475,11 +555,20 @@ public class MqttResourceAdapter implements ResourceAdapter {
                 && Objects.equals(tlsKeystoreType, other.tlsKeystoreType)
                 && Objects.equals(tlsTruststore, other.tlsTruststore)
                 && Objects.equals(tlsClientAuth, other.tlsClientAuth) && Objects.equals(wsPort, other.wsPort)
-                && Objects.equals(wssPort, other.wssPort) && Objects.equals(wsPath, other.wsPath);
+                && Objects.equals(wssPort, other.wssPort) && Objects.equals(wsPath, other.wsPath)
+                && Objects.equals(sessionDataSource, other.sessionDataSource);
     }
 
     @Override
     public int hashCode() {
         return Objects.hash(host, port);
+    }
+
+    public String getSessionDataSource() {
+        return sessionDataSource;
+    }
+
+    public void setSessionDataSource(String sessionDataSource) {
+        this.sessionDataSource = sessionDataSource;
     }
 }

@@ -11,6 +11,7 @@ import org.reef.mqtt.session.MessageRouter;
 import org.reef.mqtt.session.RetainedMessages;
 import org.reef.mqtt.session.Session;
 import org.reef.mqtt.session.SessionRegistry;
+import org.reef.mqtt.session.SessionStore;
 
 import java.util.Objects;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -33,6 +34,7 @@ public final class MqttBroker {
     private final ConnectRateLimiter connectRate;
     private final ConnectionEvents connectionEvents;
     private volatile Authenticator authenticator;
+    private volatile SessionStore sessionStore = SessionStore.NONE;
 
     public MqttBroker(BrokerConfig config, WorkManager workManager) {
         this.config = Objects.requireNonNull(config, "config");
@@ -112,6 +114,16 @@ public final class MqttBroker {
             }
         });
         return true;
+    }
+
+    /** Where persistent sessions are kept; {@link SessionStore#NONE} (memory only) unless one is installed. */
+    public SessionStore sessionStore() {
+        return sessionStore;
+    }
+
+    /** Installs the store persistent sessions are kept in; before the listeners start. */
+    public void sessionStore(SessionStore store) {
+        this.sessionStore = Objects.requireNonNull(store, "store");
     }
 
     /** Connections with an open session, for the connection limit. */

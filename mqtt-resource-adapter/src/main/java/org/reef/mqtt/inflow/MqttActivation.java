@@ -4,6 +4,7 @@ import jakarta.resource.ResourceException;
 import jakarta.resource.spi.endpoint.MessageEndpoint;
 import jakarta.resource.spi.endpoint.MessageEndpointFactory;
 import jakarta.resource.spi.work.WorkManager;
+import jakarta.transaction.TransactionSynchronizationRegistry;
 import org.reef.mqtt.api.MqttAck;
 import org.reef.mqtt.api.MqttBatchMessageListener;
 import org.reef.mqtt.api.MqttInboundMessage;
@@ -24,8 +25,10 @@ import java.util.function.Function;
  *
  * <p>{@link #deliver} runs one message through a fresh endpoint: {@code beforeDelivery} starts the container
  * transaction, {@code afterDelivery} commits it, and {@code release} returns the endpoint, each in {@code finally}
- * (JCA 2.1 section 13.5.6). It returns only if the listener returned and the commit succeeded, so the caller may then
- * acknowledge the message to its publisher.
+ * (JCA 2.1 section 13.5.6). It returns only if the listener returned and the transaction committed, so the caller may
+ * then acknowledge the message to its publisher. Whether it committed is read from the transaction itself
+ * ({@link TransactionOutcome}), never inferred from {@code afterDelivery} returning: a container may roll a transaction
+ * that a bean marked rollback-only back without throwing, and the listener's verdicts are then void.
  */
 public final class MqttActivation {
 
@@ -46,11 +49,23 @@ public final class MqttActivation {
     private final Semaphore permits;
     private final Queue<Runnable> waiting = new ConcurrentLinkedQueue<>();
     private final boolean batchListener;
+    private final TransactionSynchronizationRegistry transactions;
     private volatile BatchInflow batches;
 
+    /** An activation that cannot see transactions: a delivery counts as committed when afterDelivery returned. */
     public MqttActivation(MessageEndpointFactory endpointFactory, MqttActivationSpec spec) {
+        this(endpointFactory, spec, null);
+    }
+
+    /**
+     * @param transactions the container's registry (from the BootstrapContext), through which each delivery learns
+     *                     whether its transaction committed; null only where the container offers none
+     */
+    public MqttActivation(MessageEndpointFactory endpointFactory, MqttActivationSpec spec,
+                          TransactionSynchronizationRegistry transactions) {
         this.endpointFactory = Objects.requireNonNull(endpointFactory, "endpointFactory");
         this.spec = Objects.requireNonNull(spec, "spec");
+        this.transactions = transactions;
         Integer concurrency = spec.getMaxConcurrency();
         this.permits = new Semaphore(concurrency == null ? 16 : concurrency);
         this.batchListener = MqttBatchMessageListener.class.isAssignableFrom(endpointFactory.getEndpointClass());
@@ -170,6 +185,9 @@ public final class MqttActivation {
      * Invokes one listener method on a fresh endpoint, inside the endpoint's transaction, and returns its result
      * once the transaction committed.
      *
+     * @throws ResourceException if no endpoint could be created, or the transaction did not commit (also when
+     *                           {@code afterDelivery} returned normally after rolling it back)
+     *
      * @param method     the listener method, declared by the endpoint's listener interface
      * @param invocation calls that method on the endpoint (which implements the listener interface)
      */
@@ -177,14 +195,17 @@ public final class MqttActivation {
         MessageEndpoint endpoint = endpointFactory.createEndpoint(null);
         try {
             beginDelivery(endpoint, method);
+            TransactionOutcome outcome;
             R result;
             try {
+                outcome = TransactionOutcome.follow(transactions);
                 result = invocation.apply(endpoint);
-            } catch (RuntimeException | Error listenerFailure) {
-                endAfterFailure(endpoint, listenerFailure);
-                throw listenerFailure;
+            } catch (ResourceException | RuntimeException | Error failure) {
+                endAfterFailure(endpoint, failure);
+                throw failure;
             }
             endpoint.afterDelivery();
+            outcome.requireCommitted();
             return result;
         } finally {
             endpoint.release();

@@ -212,6 +212,7 @@ final class ConnectHandler {
             ctx.channel().attr(SessionLifecycle.CONNECTION).set(connection);
             session.expiryIntervalSeconds(expiry);
             session.attach(ctx.channel(), limits);
+            session.persistConnected();
             broker.connected().incrementAndGet();
             broker.metrics().connectionAccepted();
             if (effectiveKeepAlive > 0) {

@@ -3,9 +3,12 @@ package org.reef.mqtt.protocol;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.util.AttributeKey;
+import io.netty.util.concurrent.EventExecutor;
 import org.reef.mqtt.broker.MqttBroker;
 import org.reef.mqtt.session.PublishMessage;
 import org.reef.mqtt.session.Session;
+import org.reef.mqtt.session.StoredSession;
+import org.reef.mqtt.session.Subscription;
 
 import java.util.concurrent.TimeUnit;
 import java.util.function.BiConsumer;
@@ -48,6 +51,7 @@ final class SessionLifecycle {
     private void open(ChannelHandlerContext ctx, String clientId, String username, boolean cleanStart,
                       BiConsumer<Session, Boolean> ready, Runnable refused, int attempt) {
         Session created = new Session(clientId, username, ctx.channel().eventLoop(), broker.config().maxQueued());
+        created.store(broker.sessionStore());
         Session existing = broker.sessions().putIfAbsent(created);
         if (existing == null) {
             ready.accept(created, false);
@@ -132,14 +136,45 @@ final class SessionLifecycle {
             long expiry = session.expiryIntervalSeconds();
             if (expiry == 0) {
                 end(session);
-            } else if (expiry != NEVER_EXPIRES) {
-                session.expiryTimer(session.owner().schedule(() -> {
-                    if (!session.isConnected() && !session.isEnded()) {
-                        end(session);
-                    }
-                }, expiry, TimeUnit.SECONDS));
+            } else {
+                session.persistDisconnected();
+                expireAfter(session, expiry, TimeUnit.SECONDS);
             }
         });
+    }
+
+    /** Ends a detached session after the delay unless a client resumed it meanwhile. Owner only. */
+    private void expireAfter(Session session, long delay, TimeUnit unit) {
+        if (unit.toSeconds(delay) >= NEVER_EXPIRES) {
+            return;
+        }
+        session.expiryTimer(session.owner().schedule(() -> {
+            if (!session.isConnected() && !session.isEnded()) {
+                end(session);
+            }
+        }, delay, unit));
+    }
+
+    /**
+     * Brings back a session a {@link org.reef.mqtt.session.SessionStore} kept, before any client connects: its
+     * subscriptions route again, its messages wait, and it expires when it would have. Returns it, or null if a
+     * session of that client id exists already.
+     */
+    Session restore(StoredSession stored, EventExecutor owner) {
+        Session session = new Session(stored.clientId(), stored.username(), owner, broker.config().maxQueued());
+        session.store(broker.sessionStore());
+        session.restore(stored);
+        if (broker.sessions().putIfAbsent(session) != null) {
+            return null;
+        }
+        for (Subscription subscription : stored.subscriptions()) {
+            broker.router().subscribe(subscription);
+        }
+        if (stored.expiresAtMillis() >= 0) {
+            long left = Math.max(0, stored.expiresAtMillis() - System.currentTimeMillis());
+            session.execute(() -> expireAfter(session, left, TimeUnit.MILLISECONDS));
+        }
+        return session;
     }
 
     /**
@@ -159,6 +194,7 @@ final class SessionLifecycle {
     void end(Session session) {
         PublishMessage will = session.takePendingWill();
         broker.router().unsubscribeAll(session.clientId());
+        session.persistEnded();
         session.end();
         broker.sessions().remove(session);
         if (will != null) {

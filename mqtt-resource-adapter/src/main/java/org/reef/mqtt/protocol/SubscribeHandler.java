@@ -171,8 +171,10 @@ final class SubscribeHandler {
             session.subscriptions().put(filter, subscription);
             if (ack.connectionScoped()) {
                 connection.connectionScoped.add(filter);
+                session.persistUnsubscribed(filter); // it ends with the connection: not the session's to keep
             } else {
                 connection.connectionScoped.remove(filter);
+                session.persistSubscribed(subscription);
             }
             codes[i] = qos;
             if (!Topics.isShared(filter)
@@ -214,6 +216,7 @@ final class SubscribeHandler {
             String filter = filters.get(i);
             boolean existed = broker.router().unsubscribe(connection.clientId, filter);
             connection.session.subscriptions().remove(filter);
+            connection.session.persistUnsubscribed(filter);
             connection.connectionScoped.remove(filter);
             codes[i] = (short) (existed ? ReasonCodes.SUCCESS : ReasonCodes.NO_SUBSCRIPTION_EXISTED);
         }

@@ -177,6 +177,11 @@ public final class OutboundQueue {
         return inflight.values();
     }
 
+    /** The deliveries waiting for room in the window, in order. */
+    public Collection<Delivery> queued() {
+        return java.util.Collections.unmodifiableCollection(queue);
+    }
+
     public int inflightCount() {
         return inflight.size();
     }

@@ -62,6 +62,14 @@ public final class Session {
     private boolean reportScheduled;
     /** Whether a connection is attached, readable from any thread (shared subscriptions prefer online members). */
     private volatile boolean online;
+    private SessionStore store = SessionStore.NONE;
+    /** Whether the store holds this session. */
+    private boolean persisted;
+    /** How many messages the store holds for it: the sequence of the last one. */
+    private long storedMessages;
+
+    /** Session Expiry Interval meaning "never" (MQTT 5.0 section 3.1.2.11.2). */
+    private static final long NEVER_EXPIRES = 0xFFFF_FFFFL;
 
     /**
      * @param username the authenticated user the session belongs to, or null for an anonymous client; another user
@@ -235,6 +243,99 @@ public final class Session {
         takePendingWill();
     }
 
+    // ---- persistence (owner only) ----
+
+    /** Where the session is kept while it is persistent (see {@link SessionStore}). */
+    public void store(SessionStore newStore) {
+        this.store = newStore;
+    }
+
+    /**
+     * A connection is attached and the expiry is set: a persistent session is (again) kept by the store, with its
+     * subscriptions; the messages it has are in memory now. A session that is no longer persistent is forgotten.
+     */
+    public void persistConnected() {
+        if (expiryIntervalSeconds > 0) {
+            store.connected(clientId, username, expiryIntervalSeconds, expiresAt(), List.copyOf(
+                    subscriptions.values()));
+            persisted = true;
+            storedMessages = 0;
+        } else {
+            persistEnded();
+        }
+    }
+
+    /** The connection is gone: a persistent session's whole state goes to the store, waiting messages included. */
+    public void persistDisconnected() {
+        if (expiryIntervalSeconds == 0) {
+            return;
+        }
+        List<Delivery> waiting = new java.util.ArrayList<>();
+        for (OutboundQueue.Inflight entry : outbound.inflight()) {
+            if (storable(entry.delivery())) {
+                waiting.add(entry.delivery());
+            }
+        }
+        for (Delivery queued : outbound.queued()) {
+            if (storable(queued)) {
+                waiting.add(queued);
+            }
+        }
+        store.disconnected(clientId, username, expiryIntervalSeconds, expiresAt(),
+                List.copyOf(subscriptions.values()), waiting);
+        persisted = true;
+        storedMessages = waiting.size();
+    }
+
+    /** The session ended: the store forgets it. */
+    public void persistEnded() {
+        if (persisted) {
+            store.ended(clientId);
+            persisted = false;
+        }
+    }
+
+    /** A subscription that lives as long as the session (not a connection-scoped one) was added or replaced. */
+    public void persistSubscribed(Subscription subscription) {
+        if (persisted) {
+            store.subscribed(subscription);
+        }
+    }
+
+    public void persistUnsubscribed(String filter) {
+        if (persisted) {
+            store.unsubscribed(clientId, filter);
+        }
+    }
+
+    /** Takes back the state a store kept (at start, before any connection): its subscriptions are the caller's. */
+    public void restore(StoredSession stored) {
+        expiryIntervalSeconds = stored.expirySeconds();
+        for (Subscription subscription : stored.subscriptions()) {
+            subscriptions.put(subscription.filter(), subscription);
+        }
+        for (Delivery delivery : stored.queued()) {
+            outbound.enqueue(delivery);
+        }
+        persisted = true;
+        storedMessages = stored.queued().size();
+    }
+
+    /** Whether the store holds the session. */
+    public boolean isPersisted() {
+        return persisted;
+    }
+
+    /** Messages that are the broker's to keep: QoS 1 and 2 that no application tracks (it resends its own). */
+    private static boolean storable(Delivery delivery) {
+        return delivery.qos() > 0 && delivery.trackingId() == Delivery.UNTRACKED;
+    }
+
+    private long expiresAt() {
+        return expiryIntervalSeconds >= NEVER_EXPIRES ? -1
+                : System.currentTimeMillis() + expiryIntervalSeconds * 1000;
+    }
+
     // ---- subscriptions (owner only) ----
 
     public Map<String, Subscription> subscriptions() {
@@ -288,6 +389,9 @@ public final class Session {
             Delivery dropped = outbound.enqueue(delivery);
             if (dropped != null) {
                 dropped(dropped);
+            }
+            if (channel == null && persisted && dropped != delivery && storable(delivery)) {
+                store.queued(clientId, ++storedMessages, delivery);
             }
             pump();
         });

@@ -8,6 +8,7 @@ import org.reef.mqtt.api.MqttAck;
 import org.reef.mqtt.api.MqttBatchMessageListener;
 import org.reef.mqtt.api.MqttInboundMessage;
 import org.reef.mqtt.testing.FakeEndpointFactory;
+import org.reef.mqtt.testing.FakeTransactions;
 import org.reef.mqtt.testing.FakeWorkManager;
 
 import javax.transaction.xa.XAResource;
@@ -360,12 +361,70 @@ class BatchInflowTest {
         return acks;
     }
 
+    @Test
+    void aBatchRolledBackWithoutAnExceptionAcknowledgesNothingAndIsRetriedMessageByMessage() throws Exception {
+        workManager = FakeWorkManager.held();
+        BatchEndpoints[] self = new BatchEndpoints[1];
+        // a refusal that wrongly marks the shared transaction, as an EJB application exception with rollback=true did
+        BatchEndpoints endpoints = new BatchEndpoints(messages -> {
+            boolean bad = messages.stream().anyMatch(m -> payload(m).startsWith("bad"));
+            if (bad && messages.size() > 1) {
+                self[0].transactions.setRollbackOnly();
+            }
+            return messages.stream().map(m -> payload(m).startsWith("bad") ? MqttAck.refused(0x83, "unknown user")
+                    : MqttAck.ACCEPTED).toList();
+        });
+        self[0] = endpoints;
+        MqttActivation activation = activation(endpoints, 1, 32);
+        ConnectionInflow one = new ConnectionInflow(workManager, "c0");
+        ConnectionInflow other = new ConnectionInflow(workManager, "c1");
+        for (int i = 0; i < 6; i++) {
+            one.submit(delivery(activation, "c0", (i % 2 == 0 ? "good" : "bad") + i));
+            other.submit(delivery(activation, "c1", (i % 2 == 0 ? "bad" : "good") + i));
+        }
+        workManager.runHeld();
+
+        List<String> committed = endpoints.committed.stream().map(BatchInflowTest::payload).toList();
+        for (int i = 0; i < 12; i++) {
+            Outcome outcome = outcomes.poll(10, TimeUnit.SECONDS);
+            assertNotNull(outcome, "outcome " + i);
+            if (outcome.payload().startsWith("good")) {
+                assertEquals(MqttAck.ACCEPTED, outcome.ack(), outcome.payload() + " is acknowledged");
+                assertTrue(committed.contains(outcome.payload()), outcome.payload() + " acknowledged, not committed");
+            } else {
+                assertEquals(0x83, outcome.ack().reasonCode(), outcome.payload());
+            }
+        }
+        assertEquals(12, endpoints.batchSizes().stream().skip(1).mapToInt(Integer::intValue).sum(),
+                "after the silent rollback, each message went again on its own: " + endpoints.batchSizes());
+    }
+
+    @Test
+    void aSingleMessageWhoseTransactionRolledBackSilentlyIsAFailureNotAnAcknowledgement() throws Exception {
+        workManager = FakeWorkManager.held();
+        BatchEndpoints[] self = new BatchEndpoints[1];
+        BatchEndpoints endpoints = new BatchEndpoints(messages -> {
+            self[0].transactions.setRollbackOnly();
+            return accepted(messages.size());
+        });
+        self[0] = endpoints;
+        MqttActivation activation = activation(endpoints, 1, 32);
+        new ConnectionInflow(workManager, "c0").submit(delivery(activation, "c0", "m"));
+        workManager.runHeld();
+
+        Outcome outcome = outcomes.poll(10, TimeUnit.SECONDS);
+        assertNotNull(outcome);
+        assertNull(outcome.ack(), "nothing committed, nothing acknowledged");
+        assertNotNull(outcome.failure());
+        assertTrue(endpoints.committed.isEmpty());
+    }
+
     private MqttActivation activation(BatchEndpoints endpoints, int maxConcurrency, int maxBatchSize) {
         MqttActivationSpec spec = new MqttActivationSpec();
         spec.setTopicFilter("im/#");
         spec.setMaxConcurrency(maxConcurrency);
         spec.setMaxBatchSize(maxBatchSize);
-        MqttActivation activation = new MqttActivation(endpoints, spec);
+        MqttActivation activation = new MqttActivation(endpoints, spec, endpoints.transactions);
         assertTrue(activation.isBatchListener());
         return activation;
     }
@@ -384,6 +443,9 @@ class BatchInflowTest {
     private static final class BatchEndpoints implements MessageEndpointFactory {
 
         final List<List<MqttInboundMessage>> batches = new CopyOnWriteArrayList<>();
+        /** The messages of the batches whose transaction committed. */
+        final List<MqttInboundMessage> committed = new CopyOnWriteArrayList<>();
+        final FakeTransactions transactions = new FakeTransactions();
         private final List<String> calls = new CopyOnWriteArrayList<>();
         private final Function<List<MqttInboundMessage>, List<MqttAck>> listener;
         volatile int failCommitsOfBatchesLargerThan = Integer.MAX_VALUE;
@@ -404,19 +466,29 @@ class BatchInflowTest {
         public MessageEndpoint createEndpoint(XAResource xaResource) {
             calls.add("create");
             int[] size = new int[1];
-            InvocationHandler handler = (proxy, method, args) -> invoke(method, args, size);
+            List<MqttInboundMessage> delivered = new ArrayList<>();
+            InvocationHandler handler = (proxy, method, args) -> invoke(method, args, size, delivered);
             return (MessageEndpoint) Proxy.newProxyInstance(getClass().getClassLoader(),
                     new Class<?>[]{MessageEndpoint.class, MqttBatchMessageListener.class}, handler);
         }
 
         @SuppressWarnings("unchecked")
-        private Object invoke(Method method, Object[] args, int[] size) {
+        private Object invoke(Method method, Object[] args, int[] size, List<MqttInboundMessage> delivered) {
             switch (method.getName()) {
-                case "beforeDelivery" -> calls.add("before");
+                case "beforeDelivery" -> {
+                    calls.add("before");
+                    transactions.begin();
+                }
                 case "afterDelivery" -> {
                     calls.add("after");
                     if (size[0] > failCommitsOfBatchesLargerThan) {
+                        transactions.setRollbackOnly();
+                        transactions.end();
                         throw new IllegalStateException("deadlock detected");
+                    }
+                    // like WildFly: a transaction marked rollback-only is rolled back without an exception
+                    if (transactions.end()) {
+                        committed.addAll(delivered);
                     }
                 }
                 case "release" -> calls.add("release");
@@ -425,6 +497,7 @@ class BatchInflowTest {
                     calls.add("onMessages:" + messages.size());
                     batches.add(messages);
                     size[0] = messages.size();
+                    delivered.addAll(messages);
                     return listener.apply(messages);
                 }
                 case "hashCode" -> {

@@ -1,7 +1,10 @@
 package org.reef.mqtt.testing;
 
 import org.reef.mqtt.broker.BrokerConfig;
+import io.netty.util.concurrent.DefaultEventExecutor;
 import org.reef.mqtt.broker.MqttBroker;
+import org.reef.mqtt.protocol.SessionRestore;
+import org.reef.mqtt.session.SessionStore;
 import org.reef.mqtt.transport.Listener;
 import org.reef.mqtt.transport.ListenerConfig;
 import org.reef.mqtt.transport.MqttServer;
@@ -12,9 +15,12 @@ public final class RunningBroker implements AutoCloseable {
     private final FakeWorkManager workManager = new FakeWorkManager();
     private final MqttBroker broker;
     private final MqttServer server;
+    private final DefaultEventExecutor restored = new DefaultEventExecutor();
 
-    private RunningBroker(BrokerConfig config) throws InterruptedException {
+    private RunningBroker(BrokerConfig config, SessionStore store) throws InterruptedException {
         broker = new MqttBroker(config, workManager);
+        broker.sessionStore(store);
+        SessionRestore.restore(broker, store.load(), restored);
         server = new MqttServer(broker, ListenerConfig.forTests());
         server.start();
     }
@@ -24,7 +30,12 @@ public final class RunningBroker implements AutoCloseable {
     }
 
     public static RunningBroker start(BrokerConfig config) throws InterruptedException {
-        return new RunningBroker(config);
+        return new RunningBroker(config, SessionStore.NONE);
+    }
+
+    /** A broker that keeps persistent sessions in the store, restoring what it holds before listening. */
+    public static RunningBroker start(SessionStore store) throws InterruptedException {
+        return new RunningBroker(BrokerConfig.forTests(), store);
     }
 
     public MqttBroker broker() {
@@ -43,6 +54,8 @@ public final class RunningBroker implements AutoCloseable {
     @Override
     public void close() throws InterruptedException {
         server.stop();
+        restored.shutdownGracefully(0, 1, java.util.concurrent.TimeUnit.SECONDS).await(5,
+                java.util.concurrent.TimeUnit.SECONDS);
         workManager.close();
     }
 }
