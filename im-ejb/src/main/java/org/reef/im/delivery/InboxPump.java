@@ -20,8 +20,6 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
-import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.locks.ReentrantLock;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
@@ -54,58 +52,43 @@ public class InboxPump {
     @Resource
     private ManagedExecutorService executor;
 
-    private final ConcurrentMap<String, Cursor> cursors = new ConcurrentHashMap<>();
+    private final ConcurrentMap<String, InboxCursor> cursors = new ConcurrentHashMap<>();
     private final ConcurrentMap<String, Set<String>> devicesOfUser = new ConcurrentHashMap<>();
-    /** Acknowledged positions reported but not yet written, by device. */
-    private final ConcurrentMap<String, Long> pendingAcks = new ConcurrentHashMap<>();
+    /** Confirmed positions not yet written, by device. */
+    private final ConcurrentMap<String, Ack> pendingAcks = new ConcurrentHashMap<>();
+    /** The newest inbox position each user is known to have (from the entries committed here). */
+    private final ConcurrentMap<String, Long> newestPosition = new ConcurrentHashMap<>();
 
-    /**
-     * A device's place in its user's inbox, guarded by {@link #lock}. Nobody waits for a cursor that is being pumped:
-     * whoever finds it busy marks it {@link #dirty}, and the holder pumps again before letting go.
-     */
-    private static final class Cursor {
-        final ReentrantLock lock = new ReentrantLock();
-        volatile boolean dirty;
-        /** Acknowledgements that arrived while the cursor was busy; its holder takes them into account. */
-        final AtomicInteger ackedMeanwhile = new AtomicInteger();
-        final String clientId;
-        final String username;
-        long sent;
-        int unacknowledged;
-        /** The connection the device is active on, or null while it is away. */
-        String connectionId;
-
-        Cursor(String clientId, String username, long start) {
-            this.clientId = clientId;
-            this.username = username;
-            this.sent = start;
-        }
-
-        boolean active() {
-            return connectionId != null;
-        }
+    /** A device's confirmed position, with the user it belongs to (a client id may change hands). */
+    record Ack(String username, long position) {
     }
 
     /**
      * A device wants its inbox: after subscribing to it, or on resuming a persistent session. Calls for the same
-     * connection after the first change nothing, so the two may arrive in any order.
+     * connection after the first change nothing, so the two may arrive in any order. A new connection of a known
+     * device resynchronizes its window: whatever was in flight and not confirmed is sent again (with the same ids),
+     * so that no acknowledgement lost with the old connection can hold the window shut.
      *
-     * @param resumed whether the broker resumed the device's session (it redelivers what was in flight itself, so
-     *                the device continues where it was)
+     * @param resumed whether the broker resumed the device's session (the device continues from its cursor)
      */
     public void activate(String clientId, String username, boolean persistent, boolean resumed,
                          String connectionId) {
-        // a new device starts after what the user's devices acknowledged: write what they reported meanwhile
+        // this device's, and the user's other devices', confirmed positions: a new device starts after them
+        flushAck(clientId);
         Set<String> siblings = devicesOfUser.get(username);
         if (siblings != null) {
             siblings.forEach(this::flushAck);
         }
         String[] previousUser = new String[1];
-        Cursor cursor = cursors.compute(clientId, (id, known) -> {
+        InboxCursor cursor = cursors.compute(clientId, (id, known) -> {
             if (known != null && known.username.equals(username)) {
                 known.lock.lock();
                 try {
-                    if (connectionId.equals(known.connectionId) || resumed) {
+                    if (connectionId.equals(known.connectionId)) {
+                        return known;
+                    }
+                    if (resumed) {
+                        known.resynchronize();
                         known.connectionId = connectionId;
                         return known;
                     }
@@ -116,7 +99,7 @@ public class InboxPump {
             if (known != null && !known.username.equals(username)) {
                 previousUser[0] = known.username; // the client id changed hands: it is no longer that user's device
             }
-            Cursor fresh = new Cursor(clientId, username, inbox.open(clientId, username, persistent));
+            InboxCursor fresh = new InboxCursor(clientId, username, inbox.open(clientId, username, persistent));
             fresh.connectionId = connectionId;
             return fresh;
         });
@@ -132,9 +115,9 @@ public class InboxPump {
 
     /** A connection of the device ended; a persistent device stays known (inactive) for its return. */
     public void deactivate(String clientId, boolean persistent, String connectionId) {
-        flushAck(clientId);
-        Cursor cursor = cursors.get(clientId);
+        InboxCursor cursor = cursors.get(clientId);
         if (cursor == null) {
+            flushAck(clientId);
             return;
         }
         cursor.lock.lock();
@@ -143,9 +126,12 @@ public class InboxPump {
                 return; // an older connection's late news: the device is active on a newer one
             }
             cursor.connectionId = null;
+            cursor.settle();
+            recordConfirmed(cursor);
         } finally {
             cursor.lock.unlock();
         }
+        flushAck(clientId);
         if (!persistent && cursors.remove(clientId, cursor)) {
             Set<String> devices = devicesOfUser.get(cursor.username);
             if (devices != null) {
@@ -156,38 +142,26 @@ public class InboxPump {
 
     /**
      * The device acknowledged deliveries (their positions), and the broker dropped others it could not keep (its
-     * queue for the device was full): those are sent again, from the acknowledged position on.
+     * queue for the device was full): those are sent again, and the device's confirmed position stays below them.
+     * Reports are applied by whoever holds the cursor, also while the device is away, so a drop is never forgotten.
+     *
+     * @param username the user whose session made the deliveries; a report about another user's (the client id has
+     *                 changed hands since) is ignored
      */
-    public void acknowledged(String clientId, long[] positions, long[] dropped) {
-        long highest = 0;
+    public void acknowledged(String clientId, String username, long[] positions, long[] dropped) {
+        InboxCursor cursor = cursors.get(clientId);
+        if (cursor == null || (username != null && !cursor.username.equals(username))) {
+            return; // a clean device that has gone, or the client id's previous owner's late report
+        }
         for (long position : positions) {
-            highest = Math.max(highest, position);
+            cursor.acked.add(position);
         }
-        if (highest > 0) {
-            pendingAcks.merge(clientId, highest, Math::max);
-        }
-        Cursor cursor = cursors.get(clientId);
-        if (cursor == null || !cursor.active()) {
-            flushAck(clientId); // the device has gone: its last acknowledgements are written at once
-            return;
-        }
-        if (dropped.length == 0) {
-            // never wait for a busy cursor: leave the count for its holder, which pumps again
-            cursor.ackedMeanwhile.addAndGet(positions.length);
-            pump(cursor);
-            return;
-        }
-        flushAck(clientId);
-        long resendFrom = inbox.acknowledgedPosition(clientId);
-        cursor.lock.lock();
-        try {
+        if (dropped.length > 0) {
             LOG.log(Level.INFO, "Client {0}: {1} inbox deliveries dropped by the broker, resending",
                     new Object[]{clientId, dropped.length});
-            cursor.ackedMeanwhile.set(0);
-            cursor.sent = resendFrom;
-            cursor.unacknowledged = 0;
-        } finally {
-            cursor.lock.unlock();
+            for (long position : dropped) {
+                cursor.dropped.add(position);
+            }
         }
         pump(cursor);
     }
@@ -200,44 +174,59 @@ public class InboxPump {
     @Schedule(second = "*", minute = "*", hour = "*", persistent = false)
     @PreDestroy // and when the application stops, so that a restart loses none
     void flushAcks() {
-        if (pendingAcks.isEmpty()) {
-            return;
-        }
-        Map<String, Long> batch = new HashMap<>();
-        for (String clientId : pendingAcks.keySet()) {
-            Long position = pendingAcks.remove(clientId);
-            if (position != null) {
-                batch.put(clientId, position);
+        if (!pendingAcks.isEmpty()) {
+            Map<String, Ack> batch = new HashMap<>();
+            for (String clientId : pendingAcks.keySet()) {
+                Ack ack = pendingAcks.remove(clientId);
+                if (ack != null) {
+                    batch.put(clientId, ack);
+                }
+            }
+            try {
+                inbox.acknowledgeAll(batch);
+            } catch (RuntimeException e) {
+                batch.forEach((clientId, ack) -> pendingAcks.merge(clientId, ack, InboxPump::later));
+                LOG.log(Level.WARNING, "Could not record acknowledged inbox positions, will retry: {0}",
+                        e.toString());
             }
         }
-        try {
-            inbox.acknowledgeAll(batch);
-        } catch (RuntimeException e) {
-            batch.forEach((clientId, position) -> pendingAcks.merge(clientId, position, Math::max));
-            LOG.log(Level.WARNING, "Could not record acknowledged inbox positions, will retry: {0}", e.toString());
+        sweep();
+    }
+
+    /**
+     * Pumps the active devices that are behind their user's newest entry and have room, in case a wake-up was lost
+     * (a failed live delivery, a refused task): nothing stays undelivered longer than a second.
+     */
+    private void sweep() {
+        List<InboxCursor> behind = new ArrayList<>();
+        for (InboxCursor cursor : cursors.values()) {
+            Long newest = newestPosition.get(cursor.username);
+            if (newest != null && cursor.active() && !cursor.lock.isLocked() && cursor.sent < newest
+                    && cursor.outstanding.size() < WINDOW) {
+                behind.add(cursor);
+            }
+        }
+        if (!behind.isEmpty()) {
+            pumpLater(behind);
         }
     }
 
-    /** Writes one device's pending acknowledged position now (it disconnects, or needs resending from it). */
+    /** Writes one device's pending confirmed position now (it disconnects, or another device starts). */
     private void flushAck(String clientId) {
-        Long position = pendingAcks.remove(clientId);
-        if (position != null) {
-            inbox.acknowledge(clientId, position);
+        Ack ack = pendingAcks.remove(clientId);
+        if (ack != null) {
+            inbox.acknowledge(clientId, ack.username(), ack.position());
         }
     }
 
-    /** New entries in a user's inbox: feed the user's active devices. */
-    public void newEntries(String username) {
-        Set<String> devices = devicesOfUser.get(username);
-        if (devices == null) {
-            return;
-        }
-        for (String clientId : devices) {
-            Cursor cursor = cursors.get(clientId);
-            if (cursor != null) {
-                pump(cursor);
-            }
-        }
+    /** Queues the cursor's confirmed position for writing, if it moved. Holder only. */
+    private void recordConfirmed(InboxCursor cursor) {
+        pendingAcks.merge(cursor.clientId, new Ack(cursor.username, cursor.confirmed), InboxPump::later);
+    }
+
+    /** The newer of two confirmed positions of a device; a new owner's replaces an old owner's. */
+    private static Ack later(Ack old, Ack fresh) {
+        return !old.username().equals(fresh.username()) || fresh.position() > old.position() ? fresh : old;
     }
 
     /**
@@ -248,37 +237,58 @@ public class InboxPump {
      * @param exceptClientId the sending device, which does not get it
      */
     public void newEntries(Map<String, Long> positions, byte[] event, String exceptClientId) {
-        List<Cursor> behind = new ArrayList<>();
-        try (MqttConnection connection = mqtt.getConnection()) {
-            for (Map.Entry<String, Long> entry : positions.entrySet()) {
-                Set<String> devices = devicesOfUser.get(entry.getKey());
-                if (devices == null) {
-                    continue;
+        List<InboxCursor> behind = new ArrayList<>();
+        List<InboxCursor> pending = new ArrayList<>();
+        List<Long> pendingPositions = new ArrayList<>();
+        for (Map.Entry<String, Long> entry : positions.entrySet()) {
+            newestPosition.merge(entry.getKey(), entry.getValue(), Math::max);
+            Set<String> devices = devicesOfUser.get(entry.getKey());
+            if (devices == null) {
+                continue;
+            }
+            for (String clientId : devices) {
+                InboxCursor cursor = cursors.get(clientId);
+                if (cursor != null && cursor.username.equals(entry.getKey())) { // else gone, or changed hands
+                    pending.add(cursor);
+                    pendingPositions.add(entry.getValue());
                 }
-                long position = entry.getValue();
-                for (String clientId : devices) {
-                    Cursor cursor = cursors.get(clientId);
-                    if (cursor == null || !cursor.username.equals(entry.getKey())) {
-                        continue; // gone, or the client id now belongs to another user
+            }
+        }
+        if (pending.isEmpty()) {
+            return;
+        }
+        try (MqttConnection connection = mqtt.getConnection()) {
+            for (int i = 0; i < pending.size(); i++) {
+                InboxCursor cursor = pending.get(i);
+                try {
+                    if (!deliverCaughtUp(connection, cursor, pendingPositions.get(i), event, exceptClientId)
+                            || cursor.dirty) {
+                        behind.add(cursor); // behind, or marked by another thread while this one held it
                     }
-                    try {
-                        if (!deliverCaughtUp(connection, cursor, position, event, exceptClientId)) {
-                            behind.add(cursor);
-                        }
-                    } catch (Exception e) {
-                        LOG.log(Level.FINE, "Client {0}: direct inbox delivery failed, pumping: {1}",
-                                new Object[]{clientId, e.toString()});
-                        behind.add(cursor);
-                    }
+                } catch (Exception e) {
+                    LOG.log(Level.FINE, "Client {0}: direct inbox delivery failed, pumping: {1}",
+                            new Object[]{cursor.clientId, e.toString()});
+                    behind.add(cursor);
                 }
             }
         } catch (Exception e) {
-            LOG.log(Level.WARNING, "Inbox delivery failed: {0}", e.toString());
+            LOG.log(Level.WARNING, "Inbox delivery failed, pumping instead: {0}", e.toString());
+            behind = pending;
         }
         if (!behind.isEmpty()) {
-            // reading the inbox needs a database connection: not on the committing thread, whose connection is
-            // not back in the pool yet
-            executor.execute(() -> behind.forEach(this::pump));
+            pumpLater(behind);
+        }
+    }
+
+    /**
+     * Pumps cursors on the managed executor: reading the inbox needs a database connection, which the committing
+     * thread must not take while its own is not back in the pool. If the executor refuses, the sweep catches up.
+     */
+    private void pumpLater(List<InboxCursor> cursorsToPump) {
+        try {
+            executor.execute(() -> cursorsToPump.forEach(this::pump));
+        } catch (RuntimeException e) {
+            LOG.log(Level.WARNING, "Inbox pumping refused ({0}); the next sweep catches up", e.toString());
         }
     }
 
@@ -286,7 +296,7 @@ public class InboxPump {
      * Delivers the entry at {@code position} if the device is active, caught up and has room; returns whether it is
      * taken care of (false: the caller pumps the cursor). A busy cursor is marked dirty: its holder pumps it again.
      */
-    private static boolean deliverCaughtUp(MqttConnection connection, Cursor cursor, long position, byte[] event,
+    private static boolean deliverCaughtUp(MqttConnection connection, InboxCursor cursor, long position, byte[] event,
                                            String exceptClientId) throws Exception {
         if (!cursor.lock.tryLock()) {
             cursor.dirty = true;
@@ -295,8 +305,8 @@ public class InboxPump {
             }
         }
         try {
-            cursor.unacknowledged = Math.max(0, cursor.unacknowledged - cursor.ackedMeanwhile.getAndSet(0));
-            if (!cursor.active() || cursor.sent != position - 1 || cursor.unacknowledged >= WINDOW) {
+            cursor.settle();
+            if (!cursor.active() || cursor.sent != position - 1 || cursor.outstanding.size() >= WINDOW) {
                 return cursor.sent >= position; // done already, else behind: pump it
             }
             if (!cursor.clientId.equals(exceptClientId)) {
@@ -304,7 +314,7 @@ public class InboxPump {
                     cursor.connectionId = null;
                     return true;
                 }
-                cursor.unacknowledged++;
+                cursor.outstanding.add(position);
             }
             cursor.sent = position;
             return true;
@@ -318,7 +328,7 @@ public class InboxPump {
      * instead of waiting (waiting threads would hold transactions' connections and starve the pool); the holder
      * goes round again when it finds the mark.
      */
-    private void pump(Cursor cursor) {
+    private void pump(InboxCursor cursor) {
         cursor.dirty = true;
         while (cursor.dirty && cursor.lock.tryLock()) {
             try {
@@ -330,11 +340,12 @@ public class InboxPump {
         }
     }
 
-    private void pumpLocked(Cursor cursor) {
-        cursor.unacknowledged = Math.max(0, cursor.unacknowledged - cursor.ackedMeanwhile.getAndSet(0));
-        while (cursor.active() && cursor.unacknowledged < WINDOW) {
+    private void pumpLocked(InboxCursor cursor) {
+        cursor.settle();
+        recordConfirmedIfMoved(cursor);
+        while (cursor.active() && cursor.outstanding.size() < WINDOW) {
             List<InboxService.Item> items = inbox.after(cursor.username, cursor.sent,
-                    Math.min(BATCH, WINDOW - cursor.unacknowledged));
+                    Math.min(BATCH, WINDOW - cursor.outstanding.size()));
             if (items.isEmpty()) {
                 return;
             }
@@ -346,7 +357,7 @@ public class InboxPump {
                             cursor.connectionId = null; // no session any more
                             return;
                         }
-                        cursor.unacknowledged++;
+                        cursor.outstanding.add(item.position());
                     }
                     cursor.sent = item.position();
                 }
@@ -355,6 +366,15 @@ public class InboxPump {
                         new Object[]{cursor.clientId, e.toString()});
                 return;
             }
+        }
+    }
+
+    /** Queues the confirmed position for writing when it passed the last one queued. Holder only. */
+    private void recordConfirmedIfMoved(InboxCursor cursor) {
+        Ack pending = pendingAcks.get(cursor.clientId);
+        if (cursor.confirmed > (pending == null ? cursor.recorded : pending.position())) {
+            cursor.recorded = cursor.confirmed;
+            recordConfirmed(cursor);
         }
     }
 }

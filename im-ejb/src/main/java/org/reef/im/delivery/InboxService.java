@@ -119,19 +119,23 @@ public class InboxService {
         return device == null ? 0 : device.getAckedPosition();
     }
 
-    /** Records acknowledged positions of several devices (forward only), in one transaction. */
-    public void acknowledgeAll(Map<String, Long> positions) {
+    /**
+     * Records confirmed positions of several devices (forward only), in one transaction; each only while its client
+     * id still belongs to the user the position was confirmed for.
+     */
+    public void acknowledgeAll(Map<String, InboxPump.Ack> positions) {
         Instant now = Instant.now();
         positions.entrySet().stream().sorted(Map.Entry.comparingByKey()).forEach(entry -> em.createNativeQuery(
                         "update device_inbox set acked_position = greatest(acked_position, ?1), updated_at = ?2 "
-                                + "where client_id = ?3").setParameter(1, entry.getValue()).setParameter(2, now)
-                .setParameter(3, entry.getKey()).executeUpdate());
+                                + "where client_id = ?3 and username = ?4")
+                .setParameter(1, entry.getValue().position()).setParameter(2, now)
+                .setParameter(3, entry.getKey()).setParameter(4, entry.getValue().username()).executeUpdate());
     }
 
-    /** Records that a device acknowledged everything up to a position (forward only). */
-    public void acknowledge(String clientId, long position) {
+    /** Records that a user's device confirmed everything up to a position (forward only). */
+    public void acknowledge(String clientId, String username, long position) {
         DeviceInbox device = em.find(DeviceInbox.class, clientId, LockModeType.PESSIMISTIC_WRITE);
-        if (device != null) {
+        if (device != null && device.getUsername().equals(username)) {
             device.acknowledge(position);
         }
     }

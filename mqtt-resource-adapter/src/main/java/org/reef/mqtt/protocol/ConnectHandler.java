@@ -206,7 +206,7 @@ final class ConnectHandler {
             connection.persistent = expiry > 0;
             session.dropListener(broker.metrics()::queueDropped);
             session.reporter((s, acked, dropped) -> broker.connectionEvents().delivered(
-                    new MqttDeliveryReport(s.clientId(), acked, dropped)));
+                    new MqttDeliveryReport(s.clientId(), s.username(), acked, dropped)));
             connection.will.set(will);
             connection.inflow = new ConnectionInflow(broker.workManager(), clientId);
             ctx.channel().attr(SessionLifecycle.CONNECTION).set(connection);

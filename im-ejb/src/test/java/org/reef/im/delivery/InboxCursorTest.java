@@ -1,0 +1,94 @@
+package org.reef.im.delivery;
+
+import org.junit.jupiter.api.Test;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * The confirmed position of a device (where it resumes, and where new devices of its user start) never passes a
+ * delivery that was not acknowledged: a drop by the broker sends the dropped position again, even when later ones
+ * were acknowledged first, and even when the drop is reported after the device went away.
+ */
+class InboxCursorTest {
+
+    @Test
+    void acknowledgementsInOrderConfirmTheirPositions() {
+        InboxCursor cursor = cursorWithSent(0, 1, 2, 3);
+        cursor.acked.add(1L);
+        cursor.acked.add(2L);
+        cursor.settle();
+        assertEquals(2, cursor.confirmed);
+        assertEquals(1, cursor.outstanding.size());
+    }
+
+    @Test
+    void aDroppedPositionBelowAcknowledgedOnesIsResentAndNeverConfirmed() {
+        InboxCursor cursor = cursorWithSent(10, 11, 12, 13, 14);
+        cursor.dropped.add(12L);
+        cursor.acked.add(11L);
+        cursor.acked.add(13L);
+        cursor.acked.add(14L);
+        cursor.settle();
+
+        assertEquals(11, cursor.confirmed, "14 was acknowledged, but 12 never arrived");
+        assertEquals(11, cursor.sent, "the pump resends from 12");
+    }
+
+    @Test
+    void aDropReportedAfterLaterAcknowledgementsStillHoldsTheConfirmedPositionBack() {
+        InboxCursor cursor = cursorWithSent(0, 1, 2, 3);
+        cursor.acked.add(1L);
+        cursor.acked.add(3L);
+        cursor.settle();
+        assertEquals(1, cursor.confirmed, "2 is still outstanding");
+
+        cursor.connectionId = null; // the device went away; the drop report comes afterwards
+        cursor.dropped.add(2L);
+        cursor.settle();
+        assertEquals(1, cursor.confirmed);
+        assertEquals(1, cursor.sent, "resent from 2 when the device is back");
+    }
+
+    @Test
+    void skippedPositionsOfTheDevicesOwnMessagesCountAsConfirmed() {
+        InboxCursor cursor = cursorWithSent(0, 1);
+        cursor.sent = 3; // 2 and 3 were the device's own messages: nothing to deliver
+        cursor.acked.add(1L);
+        cursor.settle();
+        assertEquals(3, cursor.confirmed);
+    }
+
+    @Test
+    void resynchronizingResendsWhatWasInFlightAndOpensTheWindow() {
+        InboxCursor cursor = cursorWithSent(5, 6, 7, 8);
+        cursor.acked.add(6L);
+        cursor.resynchronize();
+        assertEquals(6, cursor.confirmed);
+        assertEquals(6, cursor.sent);
+        assertTrue(cursor.outstanding.isEmpty(), "acknowledgements lost with the old connection hold nothing shut");
+    }
+
+    @Test
+    void theConfirmedPositionNeverGoesBack() {
+        InboxCursor cursor = cursorWithSent(0, 1, 2);
+        cursor.acked.add(1L);
+        cursor.acked.add(2L);
+        cursor.settle();
+        assertEquals(2, cursor.confirmed);
+        cursor.dropped.add(1L); // a late, stale drop report of a position acknowledged since
+        cursor.settle();
+        assertEquals(2, cursor.confirmed);
+    }
+
+    /** A cursor that started at {@code start} and delivered the given positions, all outstanding. */
+    private static InboxCursor cursorWithSent(long start, long... positions) {
+        InboxCursor cursor = new InboxCursor("phone", "bob", start);
+        cursor.connectionId = "c1";
+        for (long position : positions) {
+            cursor.outstanding.add(position);
+            cursor.sent = position;
+        }
+        return cursor;
+    }
+}
