@@ -120,6 +120,80 @@ class OfflineDeliveryIT {
         assertEquals(4, first.awaitType("message").getJsonNumber("seq").longValue());
     }
 
+    /**
+     * An MQTT 5 device that accepts packets of at most 300 bytes gets a small {@code message_too_large} event in
+     * place of each larger message (MQTT 5 would otherwise discard it as if delivered), and small messages after it
+     * still arrive: its inbox does not skip or stall.
+     */
+    @Test
+    void aMessageTooLargeForTheDeviceArrivesAsAStandInAndTheInboxGoesOn() throws Exception {
+        String alice = users.register("alice");
+        String bob = users.register("bob");
+        String bobToken = users.token(bob);
+        java.util.concurrent.BlockingQueue<JsonObject> events = new java.util.concurrent.LinkedBlockingQueue<>();
+        org.eclipse.paho.mqttv5.client.MqttAsyncClient phone = new org.eclipse.paho.mqttv5.client.MqttAsyncClient(
+                Reef.mqttUri(), bob + "-small", new org.eclipse.paho.mqttv5.client.persist.MemoryPersistence());
+        phone.setCallback(new org.eclipse.paho.mqttv5.client.MqttCallback() {
+            @Override
+            public void disconnected(org.eclipse.paho.mqttv5.client.MqttDisconnectResponse response) {
+            }
+
+            @Override
+            public void mqttErrorOccurred(org.eclipse.paho.mqttv5.common.MqttException exception) {
+            }
+
+            @Override
+            public void messageArrived(String topic, org.eclipse.paho.mqttv5.common.MqttMessage message) {
+                events.add(Reef.json(new String(message.getPayload(), java.nio.charset.StandardCharsets.UTF_8)));
+            }
+
+            @Override
+            public void deliveryComplete(org.eclipse.paho.mqttv5.client.IMqttToken token) {
+            }
+
+            @Override
+            public void connectComplete(boolean reconnect, String serverURI) {
+            }
+
+            @Override
+            public void authPacketArrived(int reasonCode,
+                                          org.eclipse.paho.mqttv5.common.packet.MqttProperties properties) {
+            }
+        });
+        org.eclipse.paho.mqttv5.client.MqttConnectionOptions options =
+                new org.eclipse.paho.mqttv5.client.MqttConnectionOptions();
+        options.setUserName(bob);
+        options.setPassword(bobToken.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        options.setMaximumPacketSize(300L);
+        phone.connect(options).waitForCompletion(15_000);
+        try {
+            phone.subscribe(new org.eclipse.paho.mqttv5.common.MqttSubscription("im/inbox/" + bob, 1))
+                    .waitForCompletion(15_000);
+            ImUsers.Device laptop = users.device(alice, users.token(alice), "laptop");
+            laptop.publish("im/send", send(bob, "x".repeat(1000), "big-1"));
+            laptop.publish("im/send", send(bob, "y".repeat(1000), "big-2"));
+            laptop.publish("im/send", send(bob, "small", "small-3"));
+
+            List<String> seen = new ArrayList<>();
+            while (seen.size() < 3) {
+                JsonObject event = events.poll(15, TimeUnit.SECONDS);
+                if (event == null) {
+                    throw new AssertionError("bob's small device saw only " + seen);
+                }
+                if (event.getString("type").equals("message_too_large")
+                        || event.getString("type").equals("message")) {
+                    seen.add(event.getString("type") + ":" + event.getJsonNumber("seq").longValue());
+                }
+            }
+            // a stand-in follows the report that its message did not fit: it may come after later messages
+            assertEquals(java.util.Set.of("message_too_large:1", "message_too_large:2", "message:3"),
+                    new java.util.HashSet<>(seen));
+        } finally {
+            phone.disconnect().waitForCompletion(5_000);
+            phone.close();
+        }
+    }
+
     private static List<Long> receiveMessages(ImUsers.Device device, int count) throws InterruptedException {
         List<Long> seqs = new ArrayList<>();
         while (seqs.size() < count) {

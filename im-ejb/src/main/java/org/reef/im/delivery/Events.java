@@ -59,6 +59,19 @@ public final class Events {
                 .build();
     }
 
+    /**
+     * {@code {"type":"message_too_large","conversation","seq","id"}}: in place of a message event larger than the
+     * device accepts (its MQTT 5 Maximum Packet Size); the device reads the message from the history instead.
+     */
+    public static JsonObject tooLarge(Message message) {
+        return JSON.createObjectBuilder()
+                .add("type", "message_too_large")
+                .add("conversation", message.getConversationId())
+                .add("seq", message.getSeq())
+                .add("id", message.getId())
+                .build();
+    }
+
     /** {@code {"type":"ack","clientMsgId","id","conversation","seq"}}. */
     public static JsonObject ack(Message message) {
         return JSON.createObjectBuilder()

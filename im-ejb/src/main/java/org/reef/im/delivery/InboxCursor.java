@@ -1,7 +1,11 @@
 package org.reef.im.delivery;
 
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
 import java.util.NavigableSet;
 import java.util.Queue;
+import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.locks.ReentrantLock;
@@ -22,6 +26,12 @@ final class InboxCursor {
     final Queue<Long> acked = new ConcurrentLinkedQueue<>();
     /** Positions the broker dropped, likewise. */
     final Queue<Long> dropped = new ConcurrentLinkedQueue<>();
+    /** Positions whose event was too large for the device, likewise. */
+    final Queue<Long> oversized = new ConcurrentLinkedQueue<>();
+    /** Oversized positions to send a small stand-in for; the holder sends them. */
+    final List<Long> toReplace = new ArrayList<>();
+    /** Positions whose stand-in is on its way. */
+    final Set<Long> replaced = new HashSet<>();
     final String clientId;
     final String username;
     /** The last position handed to the broker (or skipped: the device's own messages). */
@@ -52,6 +62,14 @@ final class InboxCursor {
         Long position;
         while ((position = acked.poll()) != null) {
             outstanding.remove(position);
+            replaced.remove(position);
+        }
+        while ((position = oversized.poll()) != null) {
+            if (replaced.remove(position)) {
+                outstanding.remove(position); // not even the stand-in fits: nothing more to send
+            } else {
+                toReplace.add(position);
+            }
         }
         long lowestDropped = Long.MAX_VALUE;
         while ((position = dropped.poll()) != null) {
@@ -69,6 +87,8 @@ final class InboxCursor {
     void resynchronize() {
         settle();
         outstanding.clear();
+        toReplace.clear();
+        replaced.clear();
         sent = confirmed;
     }
 }

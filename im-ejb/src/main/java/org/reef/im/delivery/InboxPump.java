@@ -143,12 +143,15 @@ public class InboxPump {
     /**
      * The device acknowledged deliveries (their positions), and the broker dropped others it could not keep (its
      * queue for the device was full): those are sent again, and the device's confirmed position stays below them.
+     * Events too large for the device are replaced by a small {@code message_too_large} event (read the message
+     * from the history), which counts for the position once acknowledged.
      * Reports are applied by whoever holds the cursor, also while the device is away, so a drop is never forgotten.
      *
      * @param username the user whose session made the deliveries; a report about another user's (the client id has
      *                 changed hands since) is ignored
      */
-    public void acknowledged(String clientId, String username, long[] positions, long[] dropped) {
+    public void acknowledged(String clientId, String username, long[] positions, long[] dropped,
+                             long[] oversized) {
         InboxCursor cursor = cursors.get(clientId);
         if (cursor == null || (username != null && !cursor.username.equals(username))) {
             return; // a clean device that has gone, or the client id's previous owner's late report
@@ -162,6 +165,9 @@ public class InboxPump {
             for (long position : dropped) {
                 cursor.dropped.add(position);
             }
+        }
+        for (long position : oversized) {
+            cursor.oversized.add(position);
         }
         pump(cursor);
     }
@@ -306,6 +312,9 @@ public class InboxPump {
         }
         try {
             cursor.settle();
+            if (!cursor.toReplace.isEmpty()) {
+                cursor.dirty = true; // stand-ins to send: the caller pumps
+            }
             if (!cursor.active() || cursor.sent != position - 1 || cursor.outstanding.size() >= WINDOW) {
                 return cursor.sent >= position; // done already, else behind: pump it
             }
@@ -343,6 +352,9 @@ public class InboxPump {
     private void pumpLocked(InboxCursor cursor) {
         cursor.settle();
         recordConfirmedIfMoved(cursor);
+        if (!cursor.toReplace.isEmpty() && cursor.active()) {
+            replaceOversized(cursor);
+        }
         while (cursor.active() && cursor.outstanding.size() < WINDOW) {
             List<InboxService.Item> items = inbox.after(cursor.username, cursor.sent,
                     Math.min(BATCH, WINDOW - cursor.outstanding.size()));
@@ -366,6 +378,25 @@ public class InboxPump {
                         new Object[]{cursor.clientId, e.toString()});
                 return;
             }
+        }
+    }
+
+    /** Sends the stand-ins of events that were too large for the device, at their positions. Holder only. */
+    private void replaceOversized(InboxCursor cursor) {
+        try (MqttConnection connection = mqtt.getConnection()) {
+            for (Long position : cursor.toReplace) {
+                byte[] standIn = inbox.tooLarge(cursor.username, position);
+                if (standIn != null && connection.deliverTo(cursor.clientId, Events.INBOX + cursor.username,
+                        standIn, 1, position)) {
+                    cursor.replaced.add(position);
+                } else {
+                    cursor.outstanding.remove(position);
+                }
+            }
+            cursor.toReplace.clear();
+        } catch (Exception e) {
+            LOG.log(Level.WARNING, "Client {0}: replacing oversized inbox events failed: {1}",
+                    new Object[]{cursor.clientId, e.toString()});
         }
     }
 

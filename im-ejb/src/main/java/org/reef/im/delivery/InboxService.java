@@ -113,10 +113,15 @@ public class InboxService {
         return items;
     }
 
-    /** How far a device has acknowledged (0 if it never did). */
-    public long acknowledgedPosition(String clientId) {
-        DeviceInbox device = em.find(DeviceInbox.class, clientId);
-        return device == null ? 0 : device.getAckedPosition();
+    /**
+     * The small event that stands in for the entry at a position when its event is too large for a device, or null
+     * if there is no such entry.
+     */
+    public byte[] tooLarge(String username, long position) {
+        List<Message> messages = em.createQuery("select m from InboxEntry e, Message m where e.messageId = m.id "
+                        + "and e.key.username = :username and e.key.position = :position", Message.class)
+                .setParameter("username", username).setParameter("position", position).getResultList();
+        return messages.isEmpty() ? null : Events.bytes(Events.tooLarge(messages.get(0)));
     }
 
     /**

@@ -82,6 +82,7 @@ public class ImConnectionMdb implements MqttConnectionListener {
     @Override
     @TransactionAttribute(TransactionAttributeType.NOT_SUPPORTED)
     public void delivered(MqttDeliveryReport report) {
-        pump.acknowledged(report.clientId(), report.username(), report.trackingIds(), report.droppedIds());
+        pump.acknowledged(report.clientId(), report.username(), report.trackingIds(), report.droppedIds(),
+                report.oversizedIds());
     }
 }

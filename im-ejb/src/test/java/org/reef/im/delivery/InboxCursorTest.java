@@ -81,6 +81,32 @@ class InboxCursorTest {
         assertEquals(2, cursor.confirmed);
     }
 
+    @Test
+    void anOversizedEventIsReplacedOnceAndItsStandInsAcknowledgementConfirmsIt() {
+        InboxCursor cursor = cursorWithSent(0, 1, 2);
+        cursor.oversized.add(1L);
+        cursor.acked.add(2L);
+        cursor.settle();
+        assertEquals(java.util.List.of(1L), cursor.toReplace, "a stand-in goes in its place");
+        assertEquals(0, cursor.confirmed, "not confirmed before the stand-in is acknowledged");
+
+        cursor.toReplace.clear();
+        cursor.replaced.add(1L); // the pump sent the stand-in with the same tracking id
+        cursor.acked.add(1L);
+        cursor.settle();
+        assertEquals(2, cursor.confirmed);
+    }
+
+    @Test
+    void aStandInThatIsTooLargeTooIsGivenUp() {
+        InboxCursor cursor = cursorWithSent(0, 1);
+        cursor.replaced.add(1L);
+        cursor.oversized.add(1L);
+        cursor.settle();
+        assertTrue(cursor.toReplace.isEmpty());
+        assertEquals(1, cursor.confirmed, "nothing smaller to send: the position is passed");
+    }
+
     /** A cursor that started at {@code start} and delivered the given positions, all outstanding. */
     private static InboxCursor cursorWithSent(long start, long... positions) {
         InboxCursor cursor = new InboxCursor("phone", "bob", start);

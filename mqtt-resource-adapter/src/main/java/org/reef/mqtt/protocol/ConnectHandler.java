@@ -205,8 +205,8 @@ final class ConnectHandler {
             connection.sessionResumed = present;
             connection.persistent = expiry > 0;
             session.dropListener(broker.metrics()::queueDropped);
-            session.reporter((s, acked, dropped) -> broker.connectionEvents().delivered(
-                    new MqttDeliveryReport(s.clientId(), s.username(), acked, dropped)));
+            session.reporter((s, acked, dropped, oversized) -> broker.connectionEvents().delivered(
+                    new MqttDeliveryReport(s.clientId(), s.username(), acked, dropped, oversized)));
             connection.will.set(will);
             connection.inflow = new ConnectionInflow(broker.workManager(), clientId);
             ctx.channel().attr(SessionLifecycle.CONNECTION).set(connection);

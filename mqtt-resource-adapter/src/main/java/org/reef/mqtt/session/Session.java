@@ -58,6 +58,7 @@ public final class Session {
     private long[] acknowledged = new long[16];
     private int acknowledgedCount;
     private long[] droppedTracked = new long[0];
+    private long[] oversizedTracked = new long[0];
     private Runnable dropListener = () -> { };
     private boolean reportScheduled;
     /** Whether a connection is attached, readable from any thread (shared subscriptions prefer online members). */
@@ -100,10 +101,11 @@ public final class Session {
     @FunctionalInterface
     public interface DeliveryReporter {
         /**
-         * @param acknowledged tracking ids the client acknowledged (or that can never reach it)
+         * @param acknowledged tracking ids the client acknowledged
          * @param dropped      tracking ids dropped because the session's queue was full
+         * @param oversized    tracking ids not sent because they exceed the client's Maximum Packet Size
          */
-        void settled(Session session, long[] acknowledged, long[] dropped);
+        void settled(Session session, long[] acknowledged, long[] dropped, long[] oversized);
     }
 
     /** Runs a task on the session's owner executor; safe from any thread. */
@@ -403,7 +405,7 @@ public final class Session {
                     new Object[]{clientId, outbound.queuedCount()});
         }
         dropListener.run();
-        tracked(delivery, true);
+        tracked(delivery, Settled.DROPPED);
     }
 
     /**
@@ -492,16 +494,20 @@ public final class Session {
      * application that records acknowledgements does one write per batch, not per message.
      */
     private void tracked(Delivery delivery) {
-        tracked(delivery, false);
+        tracked(delivery, Settled.ACKNOWLEDGED);
     }
 
-    private void tracked(Delivery delivery, boolean droppedByQueue) {
+    /** How a tracked delivery was settled. */
+    private enum Settled { ACKNOWLEDGED, DROPPED, OVERSIZED }
+
+    private void tracked(Delivery delivery, Settled how) {
         if (delivery == null || delivery.trackingId() == Delivery.UNTRACKED || reporter == null) {
             return;
         }
-        if (droppedByQueue) {
-            droppedTracked = java.util.Arrays.copyOf(droppedTracked, droppedTracked.length + 1);
-            droppedTracked[droppedTracked.length - 1] = delivery.trackingId();
+        if (how == Settled.DROPPED) {
+            droppedTracked = append(droppedTracked, delivery.trackingId());
+        } else if (how == Settled.OVERSIZED) {
+            oversizedTracked = append(oversizedTracked, delivery.trackingId());
         } else {
             if (acknowledgedCount == acknowledged.length) {
                 acknowledged = java.util.Arrays.copyOf(acknowledged, acknowledgedCount * 2);
@@ -514,17 +520,26 @@ public final class Session {
         }
     }
 
+    private static long[] append(long[] ids, long id) {
+        long[] longer = java.util.Arrays.copyOf(ids, ids.length + 1);
+        longer[ids.length] = id;
+        return longer;
+    }
+
     private void report() {
         execute(() -> {
             reportScheduled = false;
-            if ((acknowledgedCount == 0 && droppedTracked.length == 0) || reporter == null) {
+            if ((acknowledgedCount == 0 && droppedTracked.length == 0 && oversizedTracked.length == 0)
+                    || reporter == null) {
                 return;
             }
             long[] batch = java.util.Arrays.copyOf(acknowledged, acknowledgedCount);
             long[] dropped = droppedTracked;
+            long[] oversized = oversizedTracked;
             acknowledgedCount = 0;
             droppedTracked = new long[0];
-            reporter.settled(this, batch, dropped);
+            oversizedTracked = new long[0];
+            reporter.settled(this, batch, dropped, oversized);
         });
     }
 
@@ -581,11 +596,12 @@ public final class Session {
         }
         MqttProperties properties = PublishPackets.properties(delivery, v5, alias, now);
         if (PublishPackets.encodedSize(delivery, topicName, v5, properties) > limits.maximumPacketSize()) {
-            // MQTT 5.0 section 3.1.2.11.4: too large for the client: discarded as if delivered.
+            // MQTT 5.0 section 3.1.2.11.4: too large for the client: discarded as if delivered; an application that
+            // tracks it hears so, and may send something smaller in its place
             if (packetId > 0) {
                 outbound.abandon(packetId);
             }
-            tracked(delivery);
+            tracked(delivery, Settled.OVERSIZED);
             return false;
         }
         if (newAlias) {
