@@ -323,11 +323,6 @@ public final class Session {
         storedMessages = stored.queued().size();
     }
 
-    /** Whether the store holds the session. */
-    public boolean isPersisted() {
-        return persisted;
-    }
-
     /** Messages that are the broker's to keep: QoS 1 and 2 that no application tracks (it resends its own). */
     private static boolean storable(Delivery delivery) {
         return delivery.qos() > 0 && delivery.trackingId() == Delivery.UNTRACKED;
