@@ -128,6 +128,58 @@ class AcknowledgedMeansStoredIT {
         }
     }
 
+    /**
+     * A message that fails in the database (a trigger made for this test refuses its body) shares batches with valid
+     * and refused ones: it alone is not acknowledged (MQTT 5: 0x80) and not stored; the valid ones are both, the
+     * refused ones get their reason.
+     */
+    @Test
+    void aMessageThatFailsInTheDatabaseFailsAloneAndTakesNothingDown() throws Exception {
+        try (java.sql.Connection db = database(); java.sql.Statement sql = db.createStatement()) {
+            sql.execute("create or replace function reef_test_poison() returns trigger language plpgsql as $$ "
+                    + "begin if new.body like '%poison-pill%' then raise exception 'poisoned by a test'; end if; "
+                    + "return new; end $$");
+            sql.execute("drop trigger if exists reef_test_poison on message");
+            sql.execute("create trigger reef_test_poison before insert on message for each row "
+                    + "execute function reef_test_poison()");
+            try {
+                String alice = users.register("alice");
+                String bob = users.register("bob");
+                Mqtt5Device device = new Mqtt5Device(alice, users.token(alice), "poison");
+                clients.add(device);
+                List<IMqttToken> tokens = new ArrayList<>();
+                for (int i = 0; i < 30; i++) {
+                    String to = i % 3 == 2 ? "user:nosuch" + i : "user:" + bob;
+                    String body = i % 10 == 5 ? "a poison-pill " + i : "body " + i;
+                    tokens.add(device.publish("im/send", Json.createObjectBuilder().add("to", to).add("kind", "text")
+                            .add("body", body).add("clientMsgId", clientMsgId(i)).build()));
+                }
+                Set<String> expected = new TreeSet<>();
+                for (int i = 0; i < tokens.size(); i++) {
+                    int reason = Mqtt5Device.reason(tokens.get(i));
+                    if (i % 3 == 2) {
+                        assertEquals(0x83, reason, "send " + i + ": refused");
+                    } else if (i % 10 == 5) {
+                        assertEquals(0x80, reason, "send " + i + ": failed in the database, not acknowledged");
+                    } else {
+                        assertEquals(0x00, reason, "send " + i + ": valid, acknowledged");
+                        expected.add(clientMsgId(i));
+                    }
+                }
+                assertEquals(expected, stored(alice, bob), "exactly the acknowledged sends are stored");
+            } finally {
+                sql.execute("drop trigger if exists reef_test_poison on message");
+                sql.execute("drop function if exists reef_test_poison()");
+            }
+        }
+    }
+
+    /** The test server's database, as its operator would reach it. */
+    private static java.sql.Connection database() throws java.sql.SQLException {
+        return java.sql.DriverManager.getConnection("jdbc:postgresql://127.0.0.1:"
+                + System.getProperty("reef.test.db.port") + "/reef", "postgres", "postgres");
+    }
+
     private void assertEveryValidSendStored(int protocol, boolean validFirst) throws Exception {
         String alice = users.register("alice");
         String bob = users.register("bob");

@@ -66,6 +66,10 @@ public record SendCommand(String to, String kind, String body, String clientMsgI
                 || clientMsgId.length() > MAX_CLIENT_MSG_ID)) {
             throw new ImException(ImError.INVALID, "clientMsgId is required (1 to " + MAX_CLIENT_MSG_ID + " characters)");
         }
+        if (clientMsgId != null && clientMsgId.chars().anyMatch(Character::isISOControl)) {
+            // stored and echoed as is: a NUL would fail in the database instead of being refused here
+            throw new ImException(ImError.INVALID, "clientMsgId must not contain control characters");
+        }
         String bodyJson = body.toString();
         if (bodyJson.getBytes(StandardCharsets.UTF_8).length > maxBodyBytes) {
             throw new ImException(ImError.TOO_LARGE, "the body is larger than " + maxBodyBytes + " bytes");
