@@ -42,7 +42,9 @@ public class ImConnectionMdb implements MqttConnectionListener {
     @EJB
     private RoomService rooms;
 
+    /** No transaction: a password is hashed here, and nothing may hold a database connection meanwhile. */
     @Override
+    @TransactionAttribute(TransactionAttributeType.NOT_SUPPORTED)
     public MqttAuthentication authenticate(MqttConnectRequest request) {
         return login.login(request);
     }

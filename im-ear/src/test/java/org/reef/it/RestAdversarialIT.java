@@ -1,0 +1,133 @@
+package org.reef.it;
+
+import jakarta.json.Json;
+import jakarta.json.JsonObject;
+import org.jboss.arquillian.container.test.api.Deployment;
+import org.jboss.arquillian.container.test.api.RunAsClient;
+import org.jboss.arquillian.junit5.ArquillianExtension;
+import org.jboss.shrinkwrap.api.spec.EnterpriseArchive;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * The HTTP API under attack, as an attacker with an HTTP client meets it: password guessing, hashing floods, lists
+ * and requests that try to cost the server more than the caller pays for. Each test that may get its source address
+ * throttled sends from its own loopback address ({@link FromAddress}), so the other tests are not affected.
+ *
+ * <p>The test server runs with REEF_LOGIN_FAILURES_PER_ACCOUNT=5, REEF_LOGIN_FAILURES_PER_ADDRESS=20,
+ * REEF_HASH_THREADS=1 and REEF_HASH_QUEUE=8 (im-ear/pom.xml).
+ */
+@ExtendWith(ArquillianExtension.class)
+@RunAsClient
+class RestAdversarialIT {
+
+    static final int FAILURES_PER_ACCOUNT = 5;
+    static final int FAILURES_PER_ADDRESS = 20;
+
+    private final ImUsers users = new ImUsers();
+
+    @Deployment(testable = false)
+    static EnterpriseArchive deployment() {
+        return Reef.ear();
+    }
+
+    @AfterEach
+    void close() {
+        users.close();
+    }
+
+    @Test
+    void passwordGuessingOnOneAccountIsThrottledWith429AndRetryAfter() throws Exception {
+        String victim = users.register("victim");
+        FromAddress attacker = new FromAddress("127.0.0.11");
+        for (int i = 0; i < FAILURES_PER_ACCOUNT; i++) {
+            assertEquals(401, attacker.post("/tokens", credentials(victim, "guess number " + i)).status());
+        }
+        FromAddress.Answer locked = attacker.post("/tokens", credentials(victim, ImUsers.PASSWORD));
+        assertTooMany(locked);
+
+        // the account, not only the address: the right password from elsewhere waits too
+        FromAddress.Answer elsewhere = new FromAddress("127.0.0.12").post("/tokens",
+                credentials(victim, ImUsers.PASSWORD));
+        assertTooMany(elsewhere);
+    }
+
+    @Test
+    void passwordGuessingFromOneAddressIsThrottledWhateverTheAccount() throws Exception {
+        FromAddress attacker = new FromAddress("127.0.0.13");
+        for (int i = 0; i < FAILURES_PER_ADDRESS; i++) {
+            FromAddress.Answer answer = attacker.post("/tokens", credentials(user(), "guess number " + i));
+            assertEquals(401, answer.status(), answer.body());
+        }
+        String someone = users.register("someone");
+        assertTooMany(attacker.post("/tokens", credentials(someone, ImUsers.PASSWORD)));
+        assertEquals(201, new FromAddress("127.0.0.14").post("/tokens",
+                credentials(someone, ImUsers.PASSWORD)).status(), "other addresses are not affected");
+    }
+
+    @Test
+    void aFloodOfRegistrationsIsRefusedWith503InsteadOfQueueingHashes() throws Exception {
+        FromAddress flooder = new FromAddress("127.0.0.15");
+        int requests = 48;
+        ExecutorService pool = Executors.newFixedThreadPool(requests);
+        try {
+            List<Future<FromAddress.Answer>> answers = new ArrayList<>();
+            for (int i = 0; i < requests; i++) {
+                answers.add(pool.submit(() -> flooder.post("/users", Json.createObjectBuilder()
+                        .add("username", user()).add("password", "flood password")
+                        .add("displayName", "flood").build().toString())));
+            }
+            int created = 0;
+            FromAddress.Answer busy = null;
+            for (Future<FromAddress.Answer> future : answers) {
+                FromAddress.Answer answer = future.get();
+                if (answer.status() == 201) {
+                    created++;
+                } else {
+                    assertEquals(503, answer.status(), "only 201 or 503: " + answer.body());
+                    busy = answer;
+                }
+            }
+            assertTrue(created > 0, "some registrations go through");
+            assertNotNull(busy, "with one hashing thread and eight waiting, 48 at once cannot all be taken");
+            assertProblem(busy, "server_busy");
+            assertTrue(Integer.parseInt(busy.header("Retry-After")) >= 1, "Retry-After: " + busy.headers());
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    private static void assertTooMany(FromAddress.Answer answer) {
+        assertEquals(429, answer.status(), answer.body());
+        assertProblem(answer, "too_many_attempts");
+        assertNotNull(answer.header("Retry-After"), "Retry-After: " + answer.headers());
+        assertTrue(Integer.parseInt(answer.header("Retry-After")) >= 1, answer.headers().toString());
+    }
+
+    static void assertProblem(FromAddress.Answer answer, String code) {
+        assertEquals("application/problem+json", answer.header("Content-Type").split(";")[0], answer.body());
+        JsonObject problem = Reef.json(answer.body());
+        assertTrue(problem.getString("type").endsWith("/" + code), answer.body());
+        assertEquals(answer.status(), problem.getInt("status"));
+    }
+
+    static String credentials(String username, String password) {
+        return Json.createObjectBuilder().add("username", username).add("password", password).build().toString();
+    }
+
+    static String user() {
+        return "u" + UUID.randomUUID().toString().replace("-", "").substring(0, 12);
+    }
+}
