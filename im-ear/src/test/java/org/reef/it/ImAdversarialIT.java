@@ -1,5 +1,9 @@
 package org.reef.it;
 
+import jakarta.json.Json;
+import jakarta.json.JsonArray;
+import jakarta.json.JsonObject;
+import jakarta.json.JsonValue;
 import org.eclipse.paho.client.mqttv3.MqttClient;
 import org.eclipse.paho.client.mqttv3.MqttException;
 import org.jboss.arquillian.container.test.api.Deployment;
@@ -10,10 +14,13 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
+import java.net.http.HttpResponse;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -74,6 +81,85 @@ class ImAdversarialIT {
 
         MqttClient phone = connect(new FromAddress("127.0.0.23"), victim + "-phone", victim, token);
         assertTrue(phone.isConnected(), "a token still logs in: locking the password locks no device out");
+    }
+
+    /** Security review F5, steps 1 and 2: another user's client id, then that user's logout. */
+    @Test
+    void aLoginOnAnotherUsersClientIdChangesNothingOfTheirDevice() throws Exception {
+        String bob = users.register("bob");
+        String mallory = users.register("mallory");
+        String alice = users.register("alice");
+        String aliceToken = users.token(alice);
+        ImUsers.Device phone = users.device(bob, users.token(bob), "phone");
+        awaitOnline(bob, aliceToken);
+
+        String malloryToken = users.token(mallory);
+        MqttException refused = assertThrows(MqttException.class,
+                () -> connect(new FromAddress("127.0.0.1"), bob + "-phone", mallory, malloryToken));
+        assertEquals(MqttException.REASON_CODE_NOT_AUTHORIZED, refused.getReasonCode());
+
+        JsonObject presence = presence(bob, aliceToken);
+        assertTrue(presence.getBoolean("online"), "bob's presence is untouched: " + presence);
+        assertEquals(1, presence.getInt("devices"));
+        JsonArray sessions = Reef.json(Reef.get("/admin/sessions", adminToken()).body()).getJsonArray("items");
+        assertTrue(sessions.stream().map(JsonValue::asJsonObject).anyMatch(d -> d.getString("clientId")
+                .equals(bob + "-phone") && d.getString("username").equals(bob)), "still bob's device: " + sessions);
+
+        assertEquals(204, Reef.delete("/tokens/current", malloryToken).statusCode());
+        String text = "still there?";
+        HttpResponse<String> sent = Reef.post("/conversations/" + dm(alice, bob) + "/messages", Json
+                .createObjectBuilder().add("kind", "text").add("body", text).add("clientMsgId", "f5-1").build()
+                .toString(), aliceToken);
+        assertEquals(201, sent.statusCode(), sent.body());
+        phone.await(event -> "message".equals(event.getString("type", "")) && text.equals(event.getString("body")));
+        assertTrue(phone.client.isConnected(), "mallory's logout did not close bob's device");
+    }
+
+    /** Security review F5, step 3: a second account must not hide a device from an administrator's disable. */
+    @Test
+    void disablingAUserClosesTheirDevicesWhateverAnotherAccountTriedOnThem() throws Exception {
+        String bob = users.register("bob");
+        String bob2 = users.register("bobtwo");
+        ImUsers.Device phone = users.device(bob, users.token(bob), "phone");
+        MqttException refused = assertThrows(MqttException.class,
+                () -> connect(new FromAddress("127.0.0.1"), bob + "-phone", bob2, users.token(bob2)));
+        assertEquals(MqttException.REASON_CODE_NOT_AUTHORIZED, refused.getReasonCode());
+
+        HttpResponse<String> disabled = Reef.post("/admin/users/" + bob + "/disable", "", adminToken());
+        assertEquals(200, disabled.statusCode(), disabled.body());
+        assertEquals(1, Reef.json(disabled.body()).getInt("disconnected"), disabled.body());
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(15);
+        while (phone.client.isConnected() && System.nanoTime() < deadline) {
+            Thread.sleep(50);
+        }
+        assertFalse(phone.client.isConnected(), "the disabled user's device was closed");
+    }
+
+    static String adminToken() throws Exception {
+        HttpResponse<String> response = Reef.post("/tokens", RestAdversarialIT.credentials(ModerationIT.ADMIN,
+                ModerationIT.ADMIN_PASSWORD), null);
+        assertEquals(201, response.statusCode(), response.body());
+        return Reef.json(response.body()).getString("token");
+    }
+
+    static String dm(String one, String other) {
+        return one.compareTo(other) < 0 ? "dm:" + one + ":" + other : "dm:" + other + ":" + one;
+    }
+
+    private static JsonObject presence(String user, String token) throws Exception {
+        HttpResponse<String> response = Reef.get("/presence?users=" + user, token);
+        assertEquals(200, response.statusCode(), response.body());
+        return Reef.json(response.body()).getJsonArray("items").getJsonObject(0);
+    }
+
+    private static void awaitOnline(String user, String token) throws Exception {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(15);
+        while (!presence(user, token).getBoolean("online")) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError(user + " never came online");
+            }
+            Thread.sleep(50);
+        }
     }
 
     private MqttClient connect(FromAddress from, String clientId, String username, String password)

@@ -47,6 +47,17 @@ public class AccountService {
         return Optional.ofNullable(em.find(Account.class, username));
     }
 
+    /**
+     * Refuses ({@code forbidden}) a user who no longer exists or was disabled: a device that is still connected
+     * (its disconnect raced with a send, or it is on another server) can neither send nor move receipts.
+     */
+    public void requireEnabled(String username) {
+        Account account = username == null ? null : em.find(Account.class, username);
+        if (account == null || account.isDisabled()) {
+            throw new ImException(ImError.FORBIDDEN, "the account " + username + " is disabled");
+        }
+    }
+
     /** Refuses ({@code invalid}) a user name, password or display name that does not meet the rules. */
     static void validate(String username, char[] password, String displayName) {
         if (username == null || !USERNAME.matcher(username).matches()) {

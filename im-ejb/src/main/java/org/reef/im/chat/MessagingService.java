@@ -80,6 +80,7 @@ public class MessagingService {
      */
     public SendResult send(String sender, String senderClientId, SendCommand command, String conversationId) {
         rateLimiter.acquire(sender);
+        accounts.requireEnabled(sender);
         Conversations.Target target = conversationId == null ? Conversations.target(sender, command.to(), false)
                 : Conversations.target(sender, conversationId, true);
         return switch (target.kind()) {

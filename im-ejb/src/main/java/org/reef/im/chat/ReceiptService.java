@@ -10,6 +10,7 @@ import jakarta.json.JsonString;
 import jakarta.persistence.EntityManager;
 import jakarta.persistence.LockModeType;
 import jakarta.persistence.PersistenceContext;
+import org.reef.im.account.AccountService;
 import org.reef.im.delivery.AfterCommitPublisher;
 import org.reef.im.delivery.Events;
 import org.reef.im.domain.ConversationMember;
@@ -37,6 +38,9 @@ public class ReceiptService {
     @EJB
     private AfterCommitPublisher mqtt;
 
+    @EJB
+    private AccountService accounts;
+
     /** A receipt as published on {@code im/receipt}: {@code {"conversation","seq","kind"}}. */
     public record Receipt(String conversation, long seq, String kind) {
 
@@ -60,6 +64,7 @@ public class ReceiptService {
 
     /** Applies a receipt; returns whether the cursor moved. */
     public boolean apply(String username, String clientId, Receipt receipt) {
+        accounts.requireEnabled(username);
         ConversationMember member = em.find(ConversationMember.class,
                 new ConversationMember.Key(receipt.conversation(), username), LockModeType.PESSIMISTIC_WRITE);
         if (member == null) {

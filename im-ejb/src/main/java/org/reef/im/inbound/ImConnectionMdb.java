@@ -65,7 +65,7 @@ public class ImConnectionMdb implements MqttConnectionListener {
     @Override
     public void connected(MqttConnectionEvent event) {
         if (event.username() != null) {
-            devices.connected(event.clientId(), event.connectionId());
+            devices.connected(event.clientId(), event.connectionId(), event.username());
             if (event.resumed() && event.persistent()) {
                 pump.activate(event.clientId(), event.username(), true, true, event.connectionId());
             }
