@@ -14,9 +14,14 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
+import java.net.URLEncoder;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -133,6 +138,29 @@ class ImAdversarialIT {
             Thread.sleep(50);
         }
         assertFalse(phone.client.isConnected(), "the disabled user's device was closed");
+    }
+
+    /** Security review F13: the skeleton's chat/# topics stored every publish, anonymous ones included, forever. */
+    @Test
+    void chatTopicsArePlainPublishSubscribeAndStoreNothing() throws Exception {
+        String topic = "chat/flood-" + UUID.randomUUID();
+        BlockingQueue<String> received = new LinkedBlockingQueue<>();
+        MqttClient subscriber = Reef.mqttClient("sub-" + UUID.randomUUID());
+        clients.add(subscriber);
+        subscriber.subscribe(topic, 1, (t, message) ->
+                received.add(new String(message.getPayload(), StandardCharsets.UTF_8)));
+        MqttClient flooder = Reef.mqttClient("anon-" + UUID.randomUUID()); // anonymous (the test server allows it)
+        clients.add(flooder);
+        for (int i = 0; i < 20; i++) {
+            flooder.publish(topic, ("junk " + i).getBytes(StandardCharsets.UTF_8), 1, false);
+        }
+        for (int i = 0; i < 20; i++) {
+            assertEquals("junk " + i, received.poll(15, TimeUnit.SECONDS), "relayed like any topic, in order");
+        }
+        String token = users.token(users.register("reader"));
+        HttpResponse<String> stored = Reef.get("/messages?topic=" + URLEncoder.encode(topic, StandardCharsets.UTF_8),
+                token);
+        assertEquals(404, stored.statusCode(), "no store of chat/ messages, no API to read one: " + stored.body());
     }
 
     static String adminToken() throws Exception {
