@@ -1,7 +1,10 @@
 package org.reef.it;
 
 import jakarta.json.Json;
+import jakarta.json.JsonArray;
 import jakarta.json.JsonObject;
+import jakarta.json.JsonString;
+import jakarta.json.JsonValue;
 import org.jboss.arquillian.container.test.api.Deployment;
 import org.jboss.arquillian.container.test.api.RunAsClient;
 import org.jboss.arquillian.junit5.ArquillianExtension;
@@ -10,6 +13,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
+import java.net.http.HttpResponse;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
@@ -35,6 +39,8 @@ class RestAdversarialIT {
 
     static final int FAILURES_PER_ACCOUNT = 5;
     static final int FAILURES_PER_ADDRESS = 20;
+    /** REEF_GROUP_MAX_ADD's default. */
+    static final int MAX_ADD = 50;
 
     private final ImUsers users = new ImUsers();
 
@@ -107,6 +113,71 @@ class RestAdversarialIT {
         } finally {
             pool.shutdownNow();
         }
+    }
+
+    /** Security review F7: adding n users wrote n system messages, each to every member's inbox (O(n²) rows). */
+    @Test
+    void addingMembersIsOneSystemMessageListingThemAndTheRequestIsCapped() throws Exception {
+        String alice = users.register("alice");
+        String aliceToken = users.token(alice);
+        List<String> added = List.of(users.register("carol"), users.register("dave"), users.register("erin"));
+        String id = createGroup(aliceToken);
+        HttpResponse<String> response = Reef.post("/groups/" + id + "/members", members(added), aliceToken);
+        assertEquals(200, response.statusCode(), response.body());
+
+        JsonArray history = Reef.json(Reef.get("/conversations/group:" + id + "/messages", aliceToken).body())
+                .getJsonArray("items");
+        List<JsonObject> additions = history.stream().map(JsonValue::asJsonObject)
+                .filter(m -> "member_added".equals(m.getJsonObject("body").getString("event"))).toList();
+        assertEquals(1, additions.size(), "one system message for the request: " + history);
+        JsonObject body = additions.get(0).getJsonObject("body");
+        assertEquals(alice, body.getString("by"));
+        assertEquals(added, body.getJsonArray("users").getValuesAs(JsonString::getString));
+        long seq = additions.get(0).getJsonNumber("seq").longValue();
+        JsonArray members = Reef.json(response.body()).getJsonArray("members");
+        for (JsonValue member : members) {
+            if (added.contains(member.asJsonObject().getString("username"))) {
+                assertEquals(seq, member.asJsonObject().getJsonNumber("joinedSeq").longValue(), member.toString());
+            }
+        }
+
+        List<String> tooMany = new ArrayList<>();
+        for (int i = 0; i <= MAX_ADD; i++) {
+            tooMany.add(user());
+        }
+        HttpResponse<String> capped = Reef.post("/groups/" + id + "/members", members(tooMany), aliceToken);
+        assertEquals(400, capped.statusCode(), capped.body());
+        assertTrue(capped.body().contains("invalid"), capped.body());
+    }
+
+    /** F7: each user named costs one send of the rate limit (REEF_SEND_BURST=600 on the test server). */
+    @Test
+    void addingMembersCostsTheRateLimitPerUserNamed() throws Exception {
+        String owner = users.register("owner");
+        String token = users.token(owner);
+        String id = createGroup(token);
+        int status = 0;
+        for (int request = 0; request < 14 && status != 429; request++) { // 14 x 50 names > a burst of 600
+            List<String> names = new ArrayList<>();
+            for (int i = 0; i < MAX_ADD; i++) {
+                names.add(user()); // unknown users: refused, but named, so charged
+            }
+            HttpResponse<String> response = Reef.post("/groups/" + id + "/members", members(names), token);
+            status = response.statusCode();
+            assertTrue(status == 404 || status == 429, response.body());
+        }
+        assertEquals(429, status, "the rate limit counts every user named, not every request");
+    }
+
+    private static String createGroup(String token) throws Exception {
+        HttpResponse<String> created = Reef.post("/groups", Json.createObjectBuilder().add("name", "g")
+                .add("members", Json.createArrayBuilder()).build().toString(), token);
+        assertEquals(201, created.statusCode(), created.body());
+        return Reef.json(created.body()).getString("id");
+    }
+
+    private static String members(List<String> names) {
+        return Json.createObjectBuilder().add("members", Json.createArrayBuilder(names)).build().toString();
     }
 
     private static void assertTooMany(FromAddress.Answer answer) {

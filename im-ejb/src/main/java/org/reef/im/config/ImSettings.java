@@ -24,6 +24,7 @@ public class ImSettings {
     private Duration tokenTtl;
     private int maxBodyBytes;
     private int groupMaxMembers;
+    private int groupMaxAdd;
     private int roomMaxMembers;
     private int sendRate;
     private int sendBurst;
@@ -42,6 +43,7 @@ public class ImSettings {
         tokenTtl = Duration.ofSeconds(integer("reef.token.ttl", 86_400, 60, 31_536_000));
         maxBodyBytes = integer("reef.max.body", 65_536, 16, 1_048_576);
         groupMaxMembers = integer("reef.group.max-members", 2_000, 2, 100_000);
+        groupMaxAdd = integer("reef.group.max-add", 50, 1, 100_000);
         roomMaxMembers = integer("reef.room.max-members", 10_000, 1, 1_000_000);
         sendRate = integer("reef.send.rate", 20, 0, 1_000_000);
         sendBurst = integer("reef.send.burst", 50, 1, 1_000_000);
@@ -107,6 +109,11 @@ public class ImSettings {
     /** Most members a group may have (owner included). */
     public int groupMaxMembers() {
         return groupMaxMembers;
+    }
+
+    /** Most users one request may add to a group. */
+    public int groupMaxAdd() {
+        return groupMaxAdd;
     }
 
     /** Largest size limit a room may have, and the limit of rooms created without one. */
