@@ -169,6 +169,45 @@ class RestAdversarialIT {
         assertEquals(429, status, "the rate limit counts every user named, not every request");
     }
 
+    /** Security review L1: typing bodies, object keys and look-alike spellings went past the content filter. */
+    @Test
+    void theContentFilterCoversTypingKeysAndLookAlikeSpellings() throws Exception {
+        String word = "zq" + UUID.randomUUID().toString().replaceAll("[^a-f]", "").substring(0, 6);
+        String admin = ImAdversarialIT.adminToken();
+        HttpResponse<String> rule = Reef.post("/admin/content-filter", Json.createObjectBuilder()
+                .add("pattern", word).build().toString(), admin);
+        assertEquals(201, rule.statusCode(), rule.body());
+        String ruleId = String.valueOf(Reef.json(rule.body()).getJsonNumber("id").longValue());
+        try {
+            String alice = users.register("alice");
+            String bob = users.register("bob");
+            String token = users.token(alice);
+            String messages = "/conversations/" + ImAdversarialIT.dm(alice, bob) + "/messages";
+            StringBuilder fullwidth = new StringBuilder();
+            word.chars().forEach(c -> fullwidth.append((char) (0xFF41 + c - 'a')));
+            List<JsonObject> banned = List.of(
+                    Json.createObjectBuilder().add("kind", "typing").add("body", "typing " + word).build(),
+                    Json.createObjectBuilder().add("kind", "custom").add("body", Json.createObjectBuilder()
+                            .add(word, 1)).add("clientMsgId", "l1-key").build(),
+                    text("with " + fullwidth, "l1-fullwidth"),
+                    text("with " + word.charAt(0) + "\u200B" + word.substring(1), "l1-zero-width"),
+                    text("with " + word.substring(0, 3) + "\u00AD" + word.substring(3), "l1-soft-hyphen"));
+            for (JsonObject message : banned) {
+                HttpResponse<String> refused = Reef.post(messages, message.toString(), token);
+                assertEquals(422, refused.statusCode(), message + ": " + refused.body());
+                assertTrue(refused.body().contains("content_rejected"), refused.body());
+            }
+            assertEquals(201, Reef.post(messages, text("harmless", "l1-fine").toString(), token).statusCode());
+        } finally {
+            assertEquals(204, Reef.delete("/admin/content-filter/" + ruleId, admin).statusCode());
+        }
+    }
+
+    private static JsonObject text(String body, String clientMsgId) {
+        return Json.createObjectBuilder().add("kind", "text").add("body", body).add("clientMsgId", clientMsgId)
+                .build();
+    }
+
     private static String createGroup(String token) throws Exception {
         HttpResponse<String> created = Reef.post("/groups", Json.createObjectBuilder().add("name", "g")
                 .add("members", Json.createArrayBuilder()).build().toString(), token);
