@@ -5,6 +5,7 @@ import jakarta.json.JsonArray;
 import jakarta.json.JsonObject;
 import jakarta.json.JsonValue;
 import org.eclipse.paho.client.mqttv3.MqttClient;
+import org.eclipse.paho.mqttv5.client.IMqttToken;
 import org.eclipse.paho.client.mqttv3.MqttException;
 import org.jboss.arquillian.container.test.api.Deployment;
 import org.jboss.arquillian.container.test.api.RunAsClient;
@@ -161,6 +162,39 @@ class ImAdversarialIT {
         HttpResponse<String> stored = Reef.get("/messages?topic=" + URLEncoder.encode(topic, StandardCharsets.UTF_8),
                 token);
         assertEquals(404, stored.statusCode(), "no store of chat/ messages, no API to read one: " + stored.body());
+    }
+
+    /** Security review L2: receipts moved cursors (a locking transaction, relayed to members) without any limit. */
+    @Test
+    void receiptsCountAgainstTheSendRateLimit() throws Exception {
+        String alice = users.register("alice");
+        String bob = users.register("bob");
+        String conversation = dm(alice, bob);
+        assertEquals(201, Reef.post("/conversations/" + conversation + "/messages", Json.createObjectBuilder()
+                .add("kind", "text").add("body", "hi").add("clientMsgId", "l2-1").build().toString(),
+                users.token(alice)).statusCode());
+        try (Mqtt5Device device = new Mqtt5Device(bob, users.token(bob), "phone")) {
+            JsonObject receipt = Json.createObjectBuilder().add("conversation", conversation).add("seq", 1)
+                    .add("kind", "read").build();
+            // REEF_SEND_BURST=600 on the test server: 600 receipts, pipelined, spend the burst
+            for (int sent = 0; sent < 600; sent += 50) {
+                List<IMqttToken> window = new ArrayList<>();
+                for (int i = 0; i < 50; i++) {
+                    window.add(device.publish("im/receipt", receipt));
+                }
+                window.forEach(Mqtt5Device::reason);
+            }
+            int refused = 0;
+            List<IMqttToken> more = new ArrayList<>();
+            for (int i = 0; i < 10; i++) {
+                more.add(device.publish("im/receipt", receipt));
+            }
+            for (IMqttToken token : more) {
+                refused += Mqtt5Device.reason(token) == 0x97 ? 1 : 0;
+            }
+            assertTrue(refused >= 5, "at 1 per second after the burst, most of 10 more receipts are refused: "
+                    + refused);
+        }
     }
 
     static String adminToken() throws Exception {

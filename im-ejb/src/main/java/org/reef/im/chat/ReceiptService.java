@@ -16,6 +16,7 @@ import org.reef.im.delivery.Events;
 import org.reef.im.domain.ConversationMember;
 import org.reef.im.error.ImError;
 import org.reef.im.error.ImException;
+import org.reef.im.moderation.SendRateLimiter;
 
 import java.io.ByteArrayInputStream;
 import java.util.List;
@@ -41,6 +42,9 @@ public class ReceiptService {
     @EJB
     private AccountService accounts;
 
+    @EJB
+    private SendRateLimiter rateLimiter;
+
     /** A receipt as published on {@code im/receipt}: {@code {"conversation","seq","kind"}}. */
     public record Receipt(String conversation, long seq, String kind) {
 
@@ -64,6 +68,7 @@ public class ReceiptService {
 
     /** Applies a receipt; returns whether the cursor moved. */
     public boolean apply(String username, String clientId, Receipt receipt) {
+        rateLimiter.acquire(username); // a receipt costs a locking transaction and a relay, like a send
         accounts.requireEnabled(username);
         ConversationMember member = em.find(ConversationMember.class,
                 new ConversationMember.Key(receipt.conversation(), username), LockModeType.PESSIMISTIC_WRITE);
