@@ -203,6 +203,39 @@ class RestAdversarialIT {
         }
     }
 
+    /** Security review L6: GET /groups, /rooms and /users/me/blocks returned everything at once. */
+    @Test
+    void listsArePagedAndTheirPagesBounded() throws Exception {
+        String owner = users.register("owner");
+        String token = users.token(owner);
+        for (int i = 0; i < 3; i++) {
+            createGroup(token);
+            String blocked = users.register("blocked");
+            assertEquals(204, Reef.put("/users/me/blocks/" + blocked, "", token).statusCode());
+        }
+        for (int i = 0; i < 3; i++) {
+            String room = "l6-" + UUID.randomUUID().toString().substring(0, 8);
+            assertEquals(201, Reef.post("/rooms", Json.createObjectBuilder().add("name", room).build().toString(),
+                    token).statusCode());
+        }
+        for (String list : List.of("/groups", "/users/me/blocks", "/rooms")) {
+            JsonObject first = Reef.json(Reef.get(list + "?limit=2", token).body());
+            assertEquals(2, first.getJsonArray("items").size(), list + ": " + first);
+            assertTrue(first.get("next") instanceof JsonString, list + " has a next page: " + first);
+            JsonObject second = Reef.json(Reef.get(list + "?limit=2&cursor=" + first.getString("next"), token)
+                    .body());
+            assertTrue(second.getJsonArray("items").size() >= 1, list + ": " + second);
+            assertTrue(second.getJsonArray("items").stream().noneMatch(first.getJsonArray("items")::contains),
+                    list + ": the second page goes on where the first stopped");
+            assertEquals(400, Reef.get(list + "?limit=0", token).statusCode(), list);
+            assertEquals(400, Reef.get(list + "?limit=100000", token).statusCode(), list);
+        }
+        JsonObject groups = Reef.json(Reef.get("/groups?limit=2", token).body());
+        JsonObject rest = Reef.json(Reef.get("/groups?limit=2&cursor=" + groups.getString("next"), token).body());
+        assertEquals(1, rest.getJsonArray("items").size());
+        assertEquals(JsonValue.NULL, rest.get("next"), "the last page says so");
+    }
+
     private static JsonObject text(String body, String clientMsgId) {
         return Json.createObjectBuilder().add("kind", "text").add("body", body).add("clientMsgId", clientMsgId)
                 .build();

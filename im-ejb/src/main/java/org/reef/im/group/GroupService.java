@@ -117,12 +117,12 @@ public class GroupService {
         return view(group);
     }
 
-    /** The groups the user is a member of, by name. */
-    public List<GroupView> mine(String username) {
+    /** A page of the groups the user is a member of, by name. */
+    public List<GroupView> mine(String username, int offset, int limit) {
         return em.createQuery("select g from ImGroup g, ConversationMember m where m.key.conversationId = "
                         + "concat('group:', g.id) and m.key.username = :username and g.deletedAt is null "
                         + "order by g.name, g.id", ImGroup.class)
-                .setParameter("username", username).setMaxResults(1000).getResultList()
+                .setParameter("username", username).setFirstResult(offset).setMaxResults(limit).getResultList()
                 .stream().map(this::view).toList();
     }
 
