@@ -169,6 +169,31 @@ class RestAdversarialIT {
         assertEquals(429, status, "the rate limit counts every user named, not every request");
     }
 
+    /** Security review L7: names that reorder or hide text let one user pass for another in clients. */
+    @Test
+    void controlBidiAndZeroWidthCharactersAreRefusedInNames() throws Exception {
+        for (String spoof : List.of("Bob\u202Eevil", "B\u200Bob", "Bob\u0007", "Bob\u2066x", "Bob\u2028")) {
+            HttpResponse<String> refused = Reef.post("/users", Json.createObjectBuilder().add("username", user())
+                    .add("password", "long enough").add("displayName", spoof).build().toString(), null);
+            assertEquals(400, refused.statusCode(), "display name " + spoof.codePoints()
+                    .mapToObj(c -> c < 0x80 && c >= 0x20 ? String.valueOf((char) c) : "U+" + Integer.toHexString(c))
+                    .reduce("", String::concat) + ": " + refused.body());
+        }
+        HttpResponse<String> fine = Reef.post("/users", Json.createObjectBuilder().add("username", user())
+                .add("password", "long enough").add("displayName", "Zoë \uD83D\uDC68\u200D\uD83D\uDC69\u200D"
+                        + "\uD83D\uDC67").build().toString(), null);
+        assertEquals(201, fine.statusCode(), "accents and emoji (joined by U+200D) are fine: " + fine.body());
+
+        String token = users.token(users.register("owner"));
+        HttpResponse<String> group = Reef.post("/groups", Json.createObjectBuilder().add("name", "te\u200Bam")
+                .add("members", Json.createArrayBuilder()).build().toString(), token);
+        assertEquals(400, group.statusCode(), group.body());
+        String id = createGroup(token);
+        HttpResponse<String> rename = Reef.patch("/groups/" + id, Json.createObjectBuilder()
+                .add("name", "\u202Eg").build().toString(), token);
+        assertEquals(400, rename.statusCode(), rename.body());
+    }
+
     /** Security review L1: typing bodies, object keys and look-alike spellings went past the content filter. */
     @Test
     void theContentFilterCoversTypingKeysAndLookAlikeSpellings() throws Exception {

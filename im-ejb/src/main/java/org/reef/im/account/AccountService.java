@@ -7,6 +7,7 @@ import jakarta.persistence.PersistenceException;
 import org.reef.im.domain.Account;
 import org.reef.im.error.ImError;
 import org.reef.im.error.ImException;
+import org.reef.im.moderation.VisibleText;
 
 import java.time.Instant;
 import java.util.Optional;
@@ -69,6 +70,10 @@ public class AccountService {
         }
         if (displayName == null || displayName.isBlank() || displayName.length() > MAX_DISPLAY_NAME) {
             throw new ImException(ImError.INVALID, "displayName must have 1 to " + MAX_DISPLAY_NAME + " characters");
+        }
+        if (!VisibleText.isClean(displayName)) {
+            throw new ImException(ImError.INVALID,
+                    "displayName may not contain control, bidirectional or invisible characters");
         }
     }
 }

@@ -23,6 +23,7 @@ import org.reef.im.error.ImException;
 import org.reef.im.moderation.BlockService;
 import org.reef.im.moderation.ContentFilter;
 import org.reef.im.moderation.SendRateLimiter;
+import org.reef.im.moderation.VisibleText;
 
 import java.io.StringReader;
 import java.time.Instant;
@@ -302,6 +303,9 @@ public class GroupService {
         String stripped = name == null ? "" : name.strip();
         if (stripped.isEmpty() || stripped.length() > MAX_NAME) {
             throw new ImException(ImError.INVALID, "name must have 1 to " + MAX_NAME + " characters");
+        }
+        if (!VisibleText.isClean(stripped)) {
+            throw new ImException(ImError.INVALID, "name may not contain control, bidirectional or invisible characters");
         }
         String filtered = contentFilter.apply(Json.createValue(stripped).toString());
         try (JsonReader reader = Json.createReader(new StringReader(filtered))) {
