@@ -197,6 +197,33 @@ class ImAdversarialIT {
         }
     }
 
+    /** Security review L3: presence listed every user, and showed users to those they had blocked. */
+    @Test
+    void presenceIsNeitherEnumerableNorVisibleToBlockedUsers() throws Exception {
+        String bob = users.register("bob");
+        String mallory = users.register("mallory");
+        String alice = users.register("alice");
+        String bobToken = users.token(bob);
+        assertEquals(204, Reef.put("/users/me/blocks/" + mallory, "", bobToken).statusCode());
+        users.device(bob, bobToken, "phone");
+        String aliceToken = users.token(alice);
+        awaitOnline(bob, aliceToken);
+
+        String malloryToken = users.token(mallory);
+        ImUsers.Device spy = users.device(mallory, malloryToken, "spy");
+        for (String filter : List.of("im/presence/" + bob, "im/presence/+", "im/presence/#")) {
+            int granted = spy.client.subscribeWithResponse(new String[]{filter}, new int[]{1}).getGrantedQos()[0];
+            assertEquals(0x80, granted, filter);
+        }
+        assertFalse(presence(bob, malloryToken).getBoolean("online"), "bob is offline to the user he blocked");
+
+        ImUsers.Device friend = users.device(alice, aliceToken, "phone");
+        int granted = friend.client.subscribeWithResponse(new String[]{"im/presence/" + bob}, new int[]{1})
+                .getGrantedQos()[0];
+        assertEquals(1, granted, "anyone else sees bob by name");
+        assertTrue(presence(bob, aliceToken).getBoolean("online"));
+    }
+
     static String adminToken() throws Exception {
         HttpResponse<String> response = Reef.post("/tokens", RestAdversarialIT.credentials(ModerationIT.ADMIN,
                 ModerationIT.ADMIN_PASSWORD), null);
