@@ -105,7 +105,7 @@ class AccountsIT {
     }
 
     @Test
-    void usersMaySubscribeToTheirOwnInboxAndToPresenceOnly() throws Exception {
+    void usersMaySubscribeToTheirOwnInboxAndToPresenceByNameOnly() throws Exception {
         String alice = user();
         String bob = user();
         Reef.post("/users", register(alice, "correct horse", "Alice"), null);
@@ -116,7 +116,8 @@ class AccountsIT {
         assertEquals(0x80, grantedQos(client, "im/inbox/" + bob));
         assertEquals(0x80, grantedQos(client, "im/#"));
         assertEquals(0x80, grantedQos(client, "#"));
-        assertEquals(1, grantedQos(client, "im/presence/+"));
+        assertEquals(1, grantedQos(client, "im/presence/" + bob));
+        assertEquals(0x80, grantedQos(client, "im/presence/+"), "presence by name only: it lists nobody");
         assertEquals(1, grantedQos(client, "sensors/#"), "topics outside im/ stay plain MQTT");
     }
 

@@ -160,8 +160,8 @@ class GroupChatIT {
         JsonObject joined = carolDevice.awaitType("message");
         assertEquals(3, joined.getJsonNumber("seq").longValue());
         assertEquals("system", joined.getString("kind"));
-        assertEquals(Json.createObjectBuilder().add("event", "member_added").add("by", alice).add("user", carol)
-                .build(), joined.getJsonObject("body"));
+        assertEquals(Json.createObjectBuilder().add("event", "member_added").add("by", alice)
+                .add("users", Json.createArrayBuilder().add(carol)).build(), joined.getJsonObject("body"));
 
         bobDevice.publish("im/send", send(conversation, "welcome carol", "b-1"));
         JsonObject welcome = carolDevice.awaitType("message");

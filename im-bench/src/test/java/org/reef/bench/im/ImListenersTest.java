@@ -82,7 +82,7 @@ class ImListenersTest {
         MessageListener inbox = listeners.subscriber(0, receiver);
         deliver(inbox, "{\"type\":\"message\",\"id\":\"s\",\"conversation\":\"group:g\",\"seq\":7,"
                 + "\"from\":\"s0\",\"to\":\"group:g\",\"kind\":\"system\",\"body\":{\"event\":\"member_added\","
-                + "\"user\":\"m9\",\"by\":\"s0\"},\"clientMsgId\":\"system:1\",\"sentAt\":\"2026-11-26T03:00:00Z\"}");
+                + "\"users\":[\"m9\"],\"by\":\"s0\"},\"clientMsgId\":\"system:1\",\"sentAt\":\"2026-11-26T03:00:00Z\"}");
         deliver(inbox, message("s0", 0, 0, 1_100, 8, "run1"));
         assertEquals(1, listeners.counters().systemMessages());
         assertEquals(0, listeners.counters().otherRuns());

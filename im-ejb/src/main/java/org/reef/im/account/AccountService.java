@@ -1,22 +1,19 @@
 package org.reef.im.account;
 
-import jakarta.ejb.EJB;
 import jakarta.ejb.Stateless;
-import jakarta.ejb.TransactionAttribute;
-import jakarta.ejb.TransactionAttributeType;
 import jakarta.persistence.EntityManager;
 import jakarta.persistence.PersistenceContext;
 import jakarta.persistence.PersistenceException;
-import org.reef.im.config.ImSettings;
 import org.reef.im.domain.Account;
 import org.reef.im.error.ImError;
 import org.reef.im.error.ImException;
+import org.reef.im.moderation.VisibleText;
 
 import java.time.Instant;
 import java.util.Optional;
 import java.util.regex.Pattern;
 
-/** Registers users and checks their passwords. */
+/** Accounts: their rules, lookup and creation. Registration: {@link Registration}; passwords: {@link PasswordLogin}. */
 @Stateless
 public class AccountService {
 
@@ -29,16 +26,12 @@ public class AccountService {
     @PersistenceContext(unitName = "reef")
     private EntityManager em;
 
-    @EJB
-    private ImSettings settings;
-
-    public Account register(String username, char[] password, String displayName) {
-        validate(username, password, displayName);
-        if (em.find(Account.class, username) != null) {
-            throw new ImException(ImError.USERNAME_TAKEN, "the user name " + username + " is taken");
-        }
-        Account account = new Account(username, PasswordHasher.hash(password, settings.passwordIterations()),
-                displayName.strip(), Account.Role.USER, Instant.now());
+    /**
+     * Stores a new account whose password is hashed already (hash before calling: this runs in a transaction, which
+     * must not hold its database connection through a slow hash). Refuses a taken name with {@code username_taken}.
+     */
+    public Account create(String username, String passwordHash, String displayName, Account.Role role) {
+        Account account = new Account(username, passwordHash, displayName, role, Instant.now());
         try {
             em.persist(account);
             em.flush(); // a concurrent registration of the same name fails here, inside this transaction
@@ -46,17 +39,6 @@ public class AccountService {
             throw new ImException(ImError.USERNAME_TAKEN, "the user name " + username + " is taken");
         }
         return account;
-    }
-
-    /** Creates an administrator at start-up if the name is free; returns whether it did. */
-    public boolean ensureAdmin(String username, char[] password) {
-        if (em.find(Account.class, username) != null) {
-            return false;
-        }
-        validate(username, password, username);
-        em.persist(new Account(username, PasswordHasher.hash(password, settings.passwordIterations()), username,
-                Account.Role.ADMIN, Instant.now()));
-        return true;
     }
 
     public Optional<Account> find(String username) {
@@ -67,30 +49,18 @@ public class AccountService {
     }
 
     /**
-     * The enabled account whose password this is, if any. Takes as long for unknown names as for known ones. Runs
-     * outside any transaction, so that the deliberately slow hashing holds no database connection.
+     * Refuses ({@code forbidden}) a user who no longer exists or was disabled: a device that is still connected
+     * (its disconnect raced with a send, or it is on another server) can neither send nor move receipts.
      */
-    @TransactionAttribute(TransactionAttributeType.NOT_SUPPORTED)
-    public Optional<Account> authenticate(String username, char[] password) {
-        Optional<Account> account = find(username);
-        String hash = account.map(Account::getPasswordHash).orElseGet(this::dummyHash);
-        boolean matches = PasswordHasher.verify(password, hash);
-        return account.filter(a -> matches && !a.isDisabled());
-    }
-
-    /** A hash with the configured cost, checked for unknown names so that they answer as slowly as known ones. */
-    private String dummyHash() {
-        String hash = dummyHash;
-        if (hash == null || !hash.startsWith("pbkdf2-sha256$" + settings.passwordIterations() + "$")) {
-            hash = PasswordHasher.hash("not a real password".toCharArray(), settings.passwordIterations());
-            dummyHash = hash;
+    public void requireEnabled(String username) {
+        Account account = username == null ? null : em.find(Account.class, username);
+        if (account == null || account.isDisabled()) {
+            throw new ImException(ImError.FORBIDDEN, "the account " + username + " is disabled");
         }
-        return hash;
     }
 
-    private static volatile String dummyHash;
-
-    private static void validate(String username, char[] password, String displayName) {
+    /** Refuses ({@code invalid}) a user name, password or display name that does not meet the rules. */
+    static void validate(String username, char[] password, String displayName) {
         if (username == null || !USERNAME.matcher(username).matches()) {
             throw new ImException(ImError.INVALID, "username must match [a-z0-9_.-]{3,32}");
         }
@@ -100,6 +70,10 @@ public class AccountService {
         }
         if (displayName == null || displayName.isBlank() || displayName.length() > MAX_DISPLAY_NAME) {
             throw new ImException(ImError.INVALID, "displayName must have 1 to " + MAX_DISPLAY_NAME + " characters");
+        }
+        if (!VisibleText.isClean(displayName)) {
+            throw new ImException(ImError.INVALID,
+                    "displayName may not contain control, bidirectional or invisible characters");
         }
     }
 }

@@ -5,6 +5,8 @@ import jakarta.ejb.DependsOn;
 import jakarta.ejb.EJB;
 import jakarta.ejb.Singleton;
 import jakarta.ejb.Startup;
+import jakarta.ejb.TransactionAttribute;
+import jakarta.ejb.TransactionAttributeType;
 import org.reef.im.config.ImSettings;
 
 import java.util.Arrays;
@@ -16,7 +18,7 @@ import java.util.logging.Logger;
  */
 @Singleton
 @Startup
-@DependsOn({"SchemaMigrator", "ImSettings"})
+@DependsOn({"SchemaMigrator", "ImSettings", "PasswordHashing"})
 public class AdminBootstrap {
 
     private static final Logger LOG = Logger.getLogger(AdminBootstrap.class.getName());
@@ -27,7 +29,12 @@ public class AdminBootstrap {
     @EJB
     private AccountService accounts;
 
+    @EJB
+    private Registration registration;
+
+    /** Without a transaction: the password is hashed before the account is stored, in a transaction of its own. */
     @PostConstruct
+    @TransactionAttribute(TransactionAttributeType.NOT_SUPPORTED)
     void ensureAdmin() {
         String username = settings.adminUsername();
         char[] password = settings.adminPassword();
@@ -38,7 +45,7 @@ public class AdminBootstrap {
             return;
         }
         try {
-            if (accounts.ensureAdmin(username, password)) {
+            if (registration.ensureAdmin(username, password)) {
                 LOG.info("Administrator " + username + " created");
             } else if (accounts.find(username).filter(a -> a.isAdmin()).isEmpty()) {
                 LOG.warning("REEF_ADMIN_USERNAME " + username + " is an existing user who is not an administrator");

@@ -2,8 +2,11 @@ package org.reef.im.account;
 
 import jakarta.ejb.EJB;
 import jakarta.ejb.Stateless;
+import jakarta.ejb.TransactionAttribute;
+import jakarta.ejb.TransactionAttributeType;
 import org.reef.im.domain.AccessToken;
-import org.reef.im.domain.Account;
+import org.reef.im.error.ImError;
+import org.reef.im.error.RetryLaterException;
 import org.reef.im.presence.DeviceService;
 import org.reef.mqtt.api.MqttAuthentication;
 import org.reef.mqtt.api.MqttConnectRequest;
@@ -15,15 +18,22 @@ import java.util.logging.Logger;
 
 /**
  * Authenticates an MQTT CONNECT: the user name is the account's, the password is either a bearer token of that
- * account or the account's password. Records the device (client id, connection, token) on success.
+ * account (a digest lookup, not throttled) or the account's password ({@link PasswordLogin}: throttled by failures,
+ * hashed on the bounded pool). Records the device (client id, connection, token) on success.
+ *
+ * <p>Refusals: a wrong or throttled password, or an invalid token, is CONNACK 4 / 0x86 (bad user name or password:
+ * a guesser cannot tell a lockout from a wrong guess, and the HTTP login says 429 to the account's owner); a full
+ * hashing pool is 3 / 0x88 (server unavailable). Runs without a transaction: each database step takes its own, and
+ * none is open while a password is hashed.
  */
 @Stateless
+@TransactionAttribute(TransactionAttributeType.NOT_SUPPORTED)
 public class MqttLoginService {
 
     private static final Logger LOG = Logger.getLogger(MqttLoginService.class.getName());
 
     @EJB
-    private AccountService accounts;
+    private PasswordLogin passwords;
 
     @EJB
     private TokenService tokens;
@@ -50,7 +60,12 @@ public class MqttLoginService {
         if (!accepted) {
             char[] password = PasswordHasher.chars(secret);
             try {
-                accepted = accounts.authenticate(username, password).map(Account::getUsername).isPresent();
+                accepted = passwords.authenticate(username, password, request.remoteAddress()).isPresent();
+            } catch (RetryLaterException e) {
+                LOG.log(Level.FINE, "MQTT login of client {0} refused: {1}",
+                        new Object[]{request.clientId(), e.error().code()});
+                return MqttAuthentication.refused(e.error() == ImError.SERVER_BUSY
+                        ? MqttAuthentication.Outcome.UNAVAILABLE : MqttAuthentication.Outcome.BAD_CREDENTIALS);
             } finally {
                 PasswordHasher.clear(password);
             }

@@ -80,6 +80,7 @@ public class MessagingService {
      */
     public SendResult send(String sender, String senderClientId, SendCommand command, String conversationId) {
         rateLimiter.acquire(sender);
+        accounts.requireEnabled(sender);
         Conversations.Target target = conversationId == null ? Conversations.target(sender, command.to(), false)
                 : Conversations.target(sender, conversationId, true);
         return switch (target.kind()) {
@@ -99,8 +100,9 @@ public class MessagingService {
                 .orElseThrow(() -> new ImException(ImError.UNKNOWN_RECIPIENT, "no user " + recipient));
         blocks.requireNotBlocked(to.getUsername(), sender);
         if (command.isTyping()) {
+            String typing = contentFilter.apply(command.body());
             mqtt.publishAfterCommit(Events.INBOX + recipient,
-                    Events.bytes(Events.typing(target.conversation(), sender, command.body())), 0);
+                    Events.bytes(Events.typing(target.conversation(), sender, typing)), 0);
             return new SendResult(null, false);
         }
         String body = contentFilter.apply(command.body()); // the last refusal: nothing is written before it
@@ -132,7 +134,8 @@ public class MessagingService {
             if (!isMember(target.conversation(), sender)) {
                 throw new ImException(ImError.NOT_A_MEMBER, "you are not a member of " + target.conversation());
             }
-            byte[] typing = Events.bytes(Events.typing(target.conversation(), sender, command.body()));
+            byte[] typing = Events.bytes(Events.typing(target.conversation(), sender,
+                    contentFilter.apply(command.body())));
             for (ConversationMember member : members(target.conversation())) {
                 if (!member.getUsername().equals(sender)) {
                     mqtt.publishAfterCommit(Events.INBOX + member.getUsername(), typing, 0);

@@ -10,11 +10,13 @@ import jakarta.json.JsonString;
 import jakarta.persistence.EntityManager;
 import jakarta.persistence.LockModeType;
 import jakarta.persistence.PersistenceContext;
+import org.reef.im.account.AccountService;
 import org.reef.im.delivery.AfterCommitPublisher;
 import org.reef.im.delivery.Events;
 import org.reef.im.domain.ConversationMember;
 import org.reef.im.error.ImError;
 import org.reef.im.error.ImException;
+import org.reef.im.moderation.SendRateLimiter;
 
 import java.io.ByteArrayInputStream;
 import java.util.List;
@@ -36,6 +38,12 @@ public class ReceiptService {
 
     @EJB
     private AfterCommitPublisher mqtt;
+
+    @EJB
+    private AccountService accounts;
+
+    @EJB
+    private SendRateLimiter rateLimiter;
 
     /** A receipt as published on {@code im/receipt}: {@code {"conversation","seq","kind"}}. */
     public record Receipt(String conversation, long seq, String kind) {
@@ -60,6 +68,8 @@ public class ReceiptService {
 
     /** Applies a receipt; returns whether the cursor moved. */
     public boolean apply(String username, String clientId, Receipt receipt) {
+        rateLimiter.acquire(username); // a receipt costs a locking transaction and a relay, like a send
+        accounts.requireEnabled(username);
         ConversationMember member = em.find(ConversationMember.class,
                 new ConversationMember.Key(receipt.conversation(), username), LockModeType.PESSIMISTIC_WRITE);
         if (member == null) {

@@ -64,6 +64,11 @@ public class AfterCommitPublisher {
         afterCommit("disconnect " + clientId, connection -> connection.disconnect(clientId));
     }
 
+    /** Once committed, closes the client's connection if its session runs as this user (never someone else's). */
+    public void disconnectAfterCommit(String clientId, String username) {
+        afterCommit("disconnect " + clientId, connection -> connection.disconnect(clientId, username));
+    }
+
     /** Runs a task once the current transaction committed (at once outside a transaction; never on rollback). */
     public void afterCommit(Runnable task) {
         int status = transactions.getTransactionStatus();

@@ -17,6 +17,8 @@ public enum ImError {
     NOT_A_MEMBER("not_a_member", 403, 0x87, "Not a member"),
     BLOCKED("blocked", 403, 0x87, "Blocked"),
     RATE_LIMITED("rate_limited", 429, 0x97, "Too many messages"),
+    TOO_MANY_ATTEMPTS("too_many_attempts", 429, 0x97, "Too many failed logins"),
+    SERVER_BUSY("server_busy", 503, 0x89, "Server busy"),
     CONTENT_REJECTED("content_rejected", 422, 0x83, "Content rejected"),
     GROUP_FULL("group_full", 409, 0x97, "Group full"),
     LAST_OWNER("last_owner", 409, 0x80, "Last owner"),

@@ -23,6 +23,7 @@ import org.reef.im.error.ImException;
 import org.reef.im.moderation.BlockService;
 import org.reef.im.moderation.ContentFilter;
 import org.reef.im.moderation.SendRateLimiter;
+import org.reef.im.moderation.VisibleText;
 
 import java.io.StringReader;
 import java.time.Instant;
@@ -117,12 +118,12 @@ public class GroupService {
         return view(group);
     }
 
-    /** The groups the user is a member of, by name. */
-    public List<GroupView> mine(String username) {
+    /** A page of the groups the user is a member of, by name. */
+    public List<GroupView> mine(String username, int offset, int limit) {
         return em.createQuery("select g from ImGroup g, ConversationMember m where m.key.conversationId = "
                         + "concat('group:', g.id) and m.key.username = :username and g.deletedAt is null "
                         + "order by g.name, g.id", ImGroup.class)
-                .setParameter("username", username).setMaxResults(1000).getResultList()
+                .setParameter("username", username).setFirstResult(offset).setMaxResults(limit).getResultList()
                 .stream().map(this::view).toList();
     }
 
@@ -136,25 +137,36 @@ public class GroupService {
         return view(locked.group());
     }
 
-    /** Adds members (those who are members already are left as they are). */
+    /**
+     * Adds members (those who are members already are left as they are): at most {@code REEF_GROUP_MAX_ADD} users
+     * per request, each user named costing one send of the actor's rate limit, and one system message
+     * {@code member_added} listing the users added, at whose seq they all join. (One message per user wrote every
+     * member's inbox once per added user: quadratic in the request.)
+     */
     public GroupView addMembers(String actor, String groupId, Collection<String> usernames) {
-        rateLimiter.acquire(actor);
+        Set<String> added = new LinkedHashSet<>(usernames == null ? List.of() : usernames);
+        if (added.size() > settings.groupMaxAdd()) {
+            throw new ImException(ImError.INVALID, "add at most " + settings.groupMaxAdd() + " users per request");
+        }
+        rateLimiter.acquire(actor, added.size());
         Locked locked = lock(actor, groupId);
         requireRole(locked, OWNER, ADMIN);
         Set<String> current = usernames(locked);
-        Set<String> added = new LinkedHashSet<>(usernames == null ? List.of() : usernames);
         added.removeAll(current);
+        if (added.isEmpty()) {
+            return view(locked.group());
+        }
         if (current.size() + added.size() > settings.groupMaxMembers()) {
             throw new ImException(ImError.GROUP_FULL, "a group has at most " + settings.groupMaxMembers() + " members");
         }
         added.forEach(user -> requireAddable(actor, user));
+        long joined = locked.conversation().getLastSeq() + 1; // the seq of the system message below
         for (String user : added) {
-            // each joins at the seq of its own system message: it sees that message and what follows
-            em.persist(new ConversationMember(locked.conversation().getId(), user, MEMBER,
-                    locked.conversation().getLastSeq() + 1));
-            em.flush();
-            messaging.system(locked.conversation(), actor, event("member_added", actor).add("user", user).build());
+            em.persist(new ConversationMember(locked.conversation().getId(), user, MEMBER, joined));
         }
+        em.flush();
+        messaging.system(locked.conversation(), actor, event("member_added", actor)
+                .add("users", Json.createArrayBuilder(List.copyOf(added))).build());
         return view(locked.group());
     }
 
@@ -291,6 +303,9 @@ public class GroupService {
         String stripped = name == null ? "" : name.strip();
         if (stripped.isEmpty() || stripped.length() > MAX_NAME) {
             throw new ImException(ImError.INVALID, "name must have 1 to " + MAX_NAME + " characters");
+        }
+        if (!VisibleText.isClean(stripped)) {
+            throw new ImException(ImError.INVALID, "name may not contain control, bidirectional or invisible characters");
         }
         String filtered = contentFilter.apply(Json.createValue(stripped).toString());
         try (JsonReader reader = Json.createReader(new StringReader(filtered))) {

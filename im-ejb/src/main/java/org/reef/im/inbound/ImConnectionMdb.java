@@ -11,6 +11,7 @@ import org.reef.im.account.SubscriptionPolicy;
 import org.reef.im.delivery.Events;
 import org.reef.im.delivery.InboxPump;
 import org.reef.im.presence.DeviceService;
+import org.reef.im.presence.PresenceAccess;
 import org.reef.im.room.RoomService;
 import org.reef.mqtt.api.MqttAck;
 import org.reef.mqtt.api.MqttAuthentication;
@@ -42,7 +43,12 @@ public class ImConnectionMdb implements MqttConnectionListener {
     @EJB
     private RoomService rooms;
 
+    @EJB
+    private PresenceAccess presence;
+
+    /** No transaction: a password is hashed here, and nothing may hold a database connection meanwhile. */
     @Override
+    @TransactionAttribute(TransactionAttributeType.NOT_SUPPORTED)
     public MqttAuthentication authenticate(MqttConnectRequest request) {
         return login.login(request);
     }
@@ -53,6 +59,11 @@ public class ImConnectionMdb implements MqttConnectionListener {
             return rooms.authorizeSubscription(request.username(), request.topicFilter());
         }
         MqttAck verdict = SubscriptionPolicy.decide(request.username(), request.topicFilter());
+        if (verdict.accepted() && request.topicFilter().startsWith(DeviceService.PRESENCE_TOPIC)
+                && !presence.maySee(request.username(),
+                request.topicFilter().substring(DeviceService.PRESENCE_TOPIC.length()))) {
+            return SubscriptionPolicy.NOT_AUTHORIZED;
+        }
         if (verdict.accepted() && request.topicFilter().equals(Events.INBOX + request.username())) {
             pump.activate(request.clientId(), request.username(), request.persistent(), request.resumed(),
                     request.connectionId());
@@ -63,7 +74,7 @@ public class ImConnectionMdb implements MqttConnectionListener {
     @Override
     public void connected(MqttConnectionEvent event) {
         if (event.username() != null) {
-            devices.connected(event.clientId(), event.connectionId());
+            devices.connected(event.clientId(), event.connectionId(), event.username());
             if (event.resumed() && event.persistent()) {
                 pump.activate(event.clientId(), event.username(), true, true, event.connectionId());
             }

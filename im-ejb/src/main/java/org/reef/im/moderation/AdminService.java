@@ -87,7 +87,7 @@ public class AdminService {
                 .executeUpdate();
         List<String> devices = em.createQuery("select d.clientId from DeviceSession d where d.username = :username",
                 String.class).setParameter("username", username).getResultList();
-        devices.forEach(mqtt::disconnectAfterCommit);
+        devices.forEach(clientId -> mqtt.disconnectAfterCommit(clientId, username));
         LOG.info("User " + username + " disabled by " + actor + ", " + devices.size() + " device(s) disconnected");
         return devices.size();
     }

@@ -45,9 +45,10 @@ public class BlockService {
         return true;
     }
 
-    public List<UserBlock> blocksOf(String blocker) {
+    /** A page of the users the blocker blocks, by name. */
+    public List<UserBlock> blocksOf(String blocker, int offset, int limit) {
         return em.createNamedQuery(UserBlock.OF_BLOCKER, UserBlock.class).setParameter("blocker", blocker)
-                .getResultList();
+                .setFirstResult(offset).setMaxResults(limit).getResultList();
     }
 
     public boolean isBlocked(String blocker, String blocked) {

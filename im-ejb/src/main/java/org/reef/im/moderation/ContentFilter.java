@@ -20,6 +20,7 @@ import org.reef.im.error.ImError;
 import org.reef.im.error.ImException;
 
 import java.io.StringReader;
+import java.text.Normalizer;
 import java.util.List;
 import java.util.Map;
 import java.util.logging.Logger;
@@ -27,8 +28,9 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * The content filter: every string in a message body (the text of a text message, every string value of a custom
- * one) is matched, case-insensitively, against the patterns of the {@code content_filter} table before the message
+ * The content filter: every string in a message body (the text of a text message, every string value and every
+ * object key of a custom one, the body of a typing notice) is matched, case-insensitively and after Unicode NFKC
+ * normalisation with invisible format characters removed, against the patterns of the {@code content_filter} table before the message
  * is stored. A match refuses the message ({@code content_rejected}) or, with {@code REEF_CONTENT_FILTER_MODE=mask},
  * replaces each matched character by {@code *}.
  *
@@ -110,30 +112,36 @@ public class ContentFilter {
 
     static boolean matches(JsonValue value, List<Pattern> banned, long deadline) {
         return switch (value.getValueType()) {
-            case STRING -> {
-                CharSequence text = new TimeBudget(((JsonString) value).getString(), deadline);
-                yield banned.stream().anyMatch(pattern -> pattern.matcher(text).find());
-            }
+            case STRING -> matches(((JsonString) value).getString(), banned, deadline);
             case ARRAY -> value.asJsonArray().stream().anyMatch(item -> matches(item, banned, deadline));
-            case OBJECT -> value.asJsonObject().values().stream().anyMatch(item -> matches(item, banned, deadline));
+            case OBJECT -> value.asJsonObject().entrySet().stream().anyMatch(entry ->
+                    matches(entry.getKey(), banned, deadline) || matches(entry.getValue(), banned, deadline));
             default -> false;
         };
+    }
+
+    /** Whether the text, as a reader sees it ({@link #normalized}), matches a pattern. */
+    static boolean matches(String text, List<Pattern> banned, long deadline) {
+        CharSequence seen = new TimeBudget(normalized(text), deadline);
+        return banned.stream().anyMatch(pattern -> pattern.matcher(seen).find());
+    }
+
+    /**
+     * The text a pattern is matched against: Unicode NFKC (full-width, ligature and other compatibility forms
+     * become their plain letters), then without format characters (zero-width spaces and joiners, soft hyphens,
+     * bidirectional controls), which a reader does not see but which would split a banned word.
+     */
+    static String normalized(String text) {
+        String compatible = Normalizer.normalize(text, Normalizer.Form.NFKC);
+        StringBuilder visible = new StringBuilder(compatible.length());
+        compatible.codePoints().filter(c -> Character.getType(c) != Character.FORMAT).forEach(visible::appendCodePoint);
+        return visible.toString();
     }
 
     static JsonValue mask(JsonValue value, List<Pattern> banned, long deadline) {
         switch (value.getValueType()) {
             case STRING -> {
-                String text = ((JsonString) value).getString();
-                for (Pattern pattern : banned) {
-                    Matcher matcher = pattern.matcher(new TimeBudget(text, deadline));
-                    StringBuilder masked = new StringBuilder();
-                    while (matcher.find()) {
-                        matcher.appendReplacement(masked, "*".repeat(matcher.end() - matcher.start()));
-                    }
-                    matcher.appendTail(masked);
-                    text = masked.toString();
-                }
-                return Events.JSON.createValue(text);
+                return Events.JSON.createValue(mask(((JsonString) value).getString(), banned, deadline));
             }
             case ARRAY -> {
                 JsonArrayBuilder array = Events.JSON.createArrayBuilder();
@@ -143,7 +151,7 @@ public class ContentFilter {
             case OBJECT -> {
                 JsonObjectBuilder object = Events.JSON.createObjectBuilder();
                 for (Map.Entry<String, JsonValue> entry : value.asJsonObject().entrySet()) {
-                    object.add(entry.getKey(), mask(entry.getValue(), banned, deadline));
+                    object.add(mask(entry.getKey(), banned, deadline), mask(entry.getValue(), banned, deadline));
                 }
                 return object.build();
             }
@@ -151,5 +159,26 @@ public class ContentFilter {
                 return value;
             }
         }
+    }
+
+    /**
+     * A text with each match masked by {@code *}. A text that matches only once normalized is stored normalized (and
+     * masked); a text that does not match is left exactly as it was.
+     */
+    static String mask(String original, List<Pattern> banned, long deadline) {
+        if (!matches(original, banned, deadline)) {
+            return original;
+        }
+        String text = normalized(original);
+        for (Pattern pattern : banned) {
+            Matcher matcher = pattern.matcher(new TimeBudget(text, deadline));
+            StringBuilder masked = new StringBuilder();
+            while (matcher.find()) {
+                matcher.appendReplacement(masked, "*".repeat(matcher.end() - matcher.start()));
+            }
+            matcher.appendTail(masked);
+            text = masked.toString();
+        }
+        return text;
     }
 }

@@ -40,6 +40,14 @@ public class SendRateLimiter {
 
     /** Counts one send of the user; refuses it with {@code rate_limited} when over the limit. */
     public void acquire(String username) {
+        acquire(username, 1);
+    }
+
+    /**
+     * Counts an action that costs as much as {@code count} sends (adding that many members); all or nothing. A count
+     * above the burst costs a full burst.
+     */
+    public void acquire(String username, int count) {
         if (rate == 0) {
             return;
         }
@@ -47,7 +55,7 @@ public class SendRateLimiter {
         TokenBucket bucket = buckets.computeIfAbsent(username, u -> new TokenBucket(rate, burst, now));
         boolean taken;
         synchronized (bucket) {
-            taken = bucket.tryTake(now);
+            taken = bucket.tryTake(Math.max(1, count), now);
         }
         if (!taken) {
             throw new ImException(ImError.RATE_LIMITED,

@@ -33,38 +33,55 @@ public class DeviceService {
     @EJB
     private AfterCommitPublisher mqtt;
 
-    /** A connection authenticated as this user (and with this token, if it used one). */
+    /**
+     * A connection authenticated as this user (and with this token, if it used one). A client id whose record
+     * belongs to another user is left alone: the broker refuses to give one user's session to another, and until it
+     * has decided, the record is the other user's (their presence, their logout, an administrator's disable). The
+     * broker decides after this commits, so nothing here may change what the other user's devices look like.
+     */
     public void authenticated(String clientId, String connectionId, String username, String tokenDigest) {
         em.find(Account.class, username, LockModeType.PESSIMISTIC_WRITE);
         DeviceSession device = em.find(DeviceSession.class, clientId);
         Instant now = Instant.now();
         if (device == null) {
             em.persist(new DeviceSession(clientId, connectionId, username, tokenDigest, now));
-        } else {
-            boolean wasConnected = device.isConnected();
-            String previousUser = device.getUsername();
+        } else if (device.getUsername().equals(username)) {
             device.reauthenticated(connectionId, username, tokenDigest, now);
-            if (wasConnected && !previousUser.equals(username)) {
-                em.flush();
-                publishPresence(previousUser);
-            }
         }
     }
 
-    /** The connection's session is open: the device counts as online. */
-    public void connected(String clientId, String connectionId) {
+    /**
+     * The connection's session is open: the device counts as online. If the client id's record is another user's
+     * (left over from a connection that ended unseen, or written by a login the broker then refused), the broker
+     * has just given the session to this user, so the record is stale: it becomes this user's.
+     */
+    public void connected(String clientId, String connectionId, String username) {
+        em.find(Account.class, username, LockModeType.PESSIMISTIC_WRITE);
         DeviceSession device = em.find(DeviceSession.class, clientId);
-        if (device == null || !device.getConnectionId().equals(connectionId)) {
+        if (device != null) {
+            em.refresh(device);
+        }
+        if (device != null && device.getUsername().equals(username)) {
+            if (!device.getConnectionId().equals(connectionId)) {
+                return; // a newer connection of this user has authenticated since
+            }
+            device.markConnected(Instant.now());
+            em.flush();
+            publishPresence(username);
             return;
         }
-        em.find(Account.class, device.getUsername(), LockModeType.PESSIMISTIC_WRITE);
-        em.refresh(device);
-        if (!device.getConnectionId().equals(connectionId)) {
-            return;
+        if (device == null) {
+            return; // ended already (its disconnect was handled first), or never recorded: nothing to count
         }
-        device.markConnected(Instant.now());
+        String previousUser = device.getUsername();
+        em.remove(device);
         em.flush();
-        publishPresence(device.getUsername());
+        DeviceSession adopted = new DeviceSession(clientId, connectionId, username, null, Instant.now());
+        adopted.markConnected(Instant.now());
+        em.persist(adopted);
+        em.flush();
+        publishPresence(username);
+        publishPresence(previousUser);
     }
 
     /** The connection ended; ignored if the client id has connected again since. */
@@ -84,11 +101,10 @@ public class DeviceService {
         publishPresence(username);
     }
 
-    /** The client ids that authenticated with a token. */
-    public List<String> clientsUsingToken(String tokenDigest) {
+    /** The devices that authenticated with a token. */
+    public List<DeviceSession> usingToken(String tokenDigest) {
         return em.createNamedQuery(DeviceSession.BY_TOKEN, DeviceSession.class)
-                .setParameter("digest", tokenDigest).getResultList()
-                .stream().map(DeviceSession::getClientId).toList();
+                .setParameter("digest", tokenDigest).getResultList();
     }
 
     /** A user's presence now. */

@@ -15,6 +15,7 @@ import org.reef.im.domain.Room;
 import org.reef.im.error.ImError;
 import org.reef.im.error.ImException;
 import org.reef.im.moderation.ContentFilter;
+import org.reef.im.moderation.SendRateLimiter;
 import org.reef.mqtt.api.MqttAck;
 import org.reef.mqtt.api.MqttConnection;
 import org.reef.mqtt.api.MqttConnectionFactory;
@@ -46,6 +47,9 @@ public class RoomService {
     @EJB
     private ContentFilter contentFilter;
 
+    @EJB
+    private SendRateLimiter rateLimiter;
+
     @Resource(lookup = MqttConnectionFactory.JNDI_NAME)
     private MqttConnectionFactory broker;
 
@@ -53,7 +57,9 @@ public class RoomService {
     public record RoomView(Room room, int online) {
     }
 
+    /** Creates a room; costs one send of the owner's rate limit. */
     public Room create(String owner, String name, Integer maxMembers) {
+        rateLimiter.acquire(owner);
         if (name == null || !Conversations.ROOM_NAME.matcher(name).matches()) {
             throw new ImException(ImError.INVALID, "name must match [a-z0-9_-]{1,64}");
         }
@@ -75,9 +81,10 @@ public class RoomService {
         return em.find(Room.class, name);
     }
 
-    public List<RoomView> list() {
-        return em.createNamedQuery(Room.ALL, Room.class).getResultList().stream()
-                .map(room -> new RoomView(room, online(room.getName()))).toList();
+    /** A page of the rooms, by name (one broker lookup per room, for its member count). */
+    public List<RoomView> list(int offset, int limit) {
+        return em.createNamedQuery(Room.ALL, Room.class).setFirstResult(offset).setMaxResults(limit).getResultList()
+                .stream().map(room -> new RoomView(room, online(room.getName()))).toList();
     }
 
     public RoomView get(String name) {

@@ -27,7 +27,8 @@ public final class Migrations {
             "V2__accounts.sql",
             "V3__conversations.sql",
             "V4__inbox.sql",
-            "V5__groups_rooms_moderation.sql");
+            "V5__groups_rooms_moderation.sql",
+            "V7__drop_chat_message.sql");
 
     private static final long LOCK_KEY = 0x5245_4546L; // "REEF"
 

@@ -31,9 +31,29 @@ class ContentFilterTest {
     }
 
     @Test
-    void matchesStringsInsideCustomBodiesButNotKeysOrNumbers() {
+    void matchesStringsAndKeysInsideCustomBodiesButNotNumbers() {
         assertTrue(ContentFilter.matches(json("{\"a\":[1,{\"b\":\"buy now\"}]}"), BANNED, LATER));
-        assertFalse(ContentFilter.matches(json("{\"spam\":1,\"n\":42,\"ok\":true}"), BANNED, LATER));
+        assertTrue(ContentFilter.matches(json("{\"spam\":1}"), BANNED, LATER), "security review L1: keys too");
+        assertTrue(ContentFilter.matches(json("{\"a\":{\"buy now\":true}}"), BANNED, LATER));
+        assertFalse(ContentFilter.matches(json("{\"n\":42,\"ok\":true,\"s\":\"fine\"}"), BANNED, LATER));
+    }
+
+    @Test
+    void matchesTheTextAReaderSeesNotItsCodePoints() {
+        assertTrue(ContentFilter.matches(json("\"\uFF53\uFF50\uFF41\uFF4D\""), BANNED, LATER), "full-width");
+        assertTrue(ContentFilter.matches(json("\"sp\u200Bam\""), BANNED, LATER), "zero-width space");
+        assertTrue(ContentFilter.matches(json("\"s\u00ADpa\u2060m\""), BANNED, LATER), "soft hyphen, word joiner");
+        assertTrue(ContentFilter.matches(json("\"buy\u202E now\""), BANNED, LATER), "bidi override");
+        assertFalse(ContentFilter.matches(json("\"sp\u00E4m\""), BANNED, LATER), "another letter stays another");
+    }
+
+    @Test
+    void masksKeysAndLookAlikesInTheirReadableFormAndLeavesCleanTextAlone() {
+        assertEquals("{\"****\":\"****\"}",
+                ContentFilter.mask(json("{\"spam\":\"sp\u200Bam\"}"), BANNED, LATER).toString());
+        assertEquals("\"caf\u00E9 \uD83D\uDC68\u200D\uD83D\uDC69\"",
+                ContentFilter.mask(json("\"caf\u00E9 \uD83D\uDC68\u200D\uD83D\uDC69\""), BANNED, LATER)
+                        .toString(), "untouched, zero-width joiner included");
     }
 
     @Test

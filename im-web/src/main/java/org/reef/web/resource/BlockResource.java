@@ -3,13 +3,13 @@ package org.reef.web.resource;
 import jakarta.ejb.EJB;
 import jakarta.enterprise.context.RequestScoped;
 import jakarta.json.Json;
-import jakarta.json.JsonArrayBuilder;
 import jakarta.json.JsonObject;
 import jakarta.ws.rs.DELETE;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.PUT;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.MediaType;
@@ -32,11 +32,10 @@ public class BlockResource {
     private SecurityContext security;
 
     @GET
-    public JsonObject list() {
-        JsonArrayBuilder items = Json.createArrayBuilder();
-        blocks.blocksOf(user()).forEach(block -> items.add(Json.createObjectBuilder()
-                .add("username", block.getBlocked()).add("since", block.getCreatedAt().toString())));
-        return Json.createObjectBuilder().add("items", items).build();
+    public JsonObject list(@QueryParam("limit") String limit, @QueryParam("cursor") String cursor) {
+        Paging page = Paging.of(limit, cursor, 50, 200);
+        return page.page(blocks.blocksOf(user(), page.offset(), page.fetch()), block -> Json.createObjectBuilder()
+                .add("username", block.getBlocked()).add("since", block.getCreatedAt().toString()).build());
     }
 
     @PUT

@@ -13,6 +13,7 @@ import jakarta.ws.rs.POST;
 import jakarta.ws.rs.PUT;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.MediaType;
@@ -34,6 +35,9 @@ import org.reef.web.security.Authenticated;
 @Produces(MediaType.APPLICATION_JSON)
 public class GroupResource {
 
+    /** Most groups one page of {@code GET /groups} may hold. */
+    static final int MAX_PAGE = 50;
+
     @EJB
     private GroupService groups;
 
@@ -52,11 +56,11 @@ public class GroupResource {
                 .entity(json(group)).build();
     }
 
+    /** A page of the caller's groups (each with its members, hence the small pages). */
     @GET
-    public JsonObject mine() {
-        JsonArrayBuilder items = Json.createArrayBuilder();
-        groups.mine(user()).forEach(group -> items.add(json(group)));
-        return Json.createObjectBuilder().add("items", items).build();
+    public JsonObject mine(@QueryParam("limit") String limit, @QueryParam("cursor") String cursor) {
+        Paging page = Paging.of(limit, cursor, 20, MAX_PAGE);
+        return page.page(groups.mine(user(), page.offset(), page.fetch()), GroupResource::json);
     }
 
     @GET

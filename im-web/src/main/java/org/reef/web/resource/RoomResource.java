@@ -3,7 +3,6 @@ package org.reef.web.resource;
 import jakarta.ejb.EJB;
 import jakarta.enterprise.context.RequestScoped;
 import jakarta.json.Json;
-import jakarta.json.JsonArrayBuilder;
 import jakarta.json.JsonObject;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.DELETE;
@@ -11,6 +10,7 @@ import jakarta.ws.rs.GET;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.MediaType;
@@ -48,10 +48,9 @@ public class RoomResource {
     }
 
     @GET
-    public JsonObject list() {
-        JsonArrayBuilder items = Json.createArrayBuilder();
-        rooms.list().forEach(room -> items.add(json(room)));
-        return Json.createObjectBuilder().add("items", items).build();
+    public JsonObject list(@QueryParam("limit") String limit, @QueryParam("cursor") String cursor) {
+        Paging page = Paging.of(limit, cursor, 50, 200);
+        return page.page(rooms.list(page.offset(), page.fetch()), RoomResource::json);
     }
 
     @GET

@@ -14,6 +14,7 @@ import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.core.UriBuilder;
 import org.reef.im.account.AccountService;
+import org.reef.im.account.Registration;
 import org.reef.im.domain.Account;
 import org.reef.im.error.ImError;
 import org.reef.im.error.ImException;
@@ -30,13 +31,17 @@ public class UserResource {
     @EJB
     private AccountService accounts;
 
+    @EJB
+    private Registration registration;
+
+    /** 503 {@code server_busy} (with {@code Retry-After}) when too many passwords are being hashed. */
     @POST
     @Consumes(MediaType.APPLICATION_JSON)
     public Response register(@NotNull @Valid RegisterRequest request) {
         char[] password = request.password().toCharArray();
         Account account;
         try {
-            account = accounts.register(request.username(), password, request.displayName());
+            account = registration.register(request.username(), password, request.displayName());
         } finally {
             java.util.Arrays.fill(password, '\0');
         }

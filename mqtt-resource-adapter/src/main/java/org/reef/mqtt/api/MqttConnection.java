@@ -54,6 +54,16 @@ public interface MqttConnection extends AutoCloseable {
     boolean disconnect(String clientId) throws ResourceException;
 
     /**
+     * Like {@link #disconnect(String)}, but only if the client's session belongs to this user: an application that
+     * keeps its own record of which user uses which client id can act on it without ever closing another user's
+     * connection, even when that record is stale.
+     *
+     * @param username the authenticated user name the session must run as (not null)
+     * @return false if the client is not connected, or its session belongs to someone else (or to nobody)
+     */
+    boolean disconnect(String clientId, String username) throws ResourceException;
+
+    /**
      * How many sessions hold a subscription to exactly this topic filter right now: compared as strings with the
      * filter as subscribed (so {@code chat/room/7} counts neither {@code chat/room/+} nor {@code chat/#}, and a shared
      * filter keeps its {@code $share/group/} prefix), one per session, offline persistent sessions included. Cheap:

@@ -97,7 +97,20 @@ public final class MqttBroker {
      * @return whether the client had a session with a connection
      */
     public boolean disconnect(String clientId) {
+        return close(sessions.get(clientId));
+    }
+
+    /**
+     * Like {@link #disconnect(String)}, only if the client's session runs as this user.
+     *
+     * @return whether the client had a session of that user with a connection
+     */
+    public boolean disconnect(String clientId, String username) {
         Session session = sessions.get(clientId);
+        return session != null && username.equals(session.username()) && close(session);
+    }
+
+    private boolean close(Session session) {
         if (session == null || !session.isOnline()) {
             return false;
         }

@@ -47,6 +47,14 @@ public class MqttConnectionImpl implements MqttConnection {
     }
 
     @Override
+    public boolean disconnect(String clientId, String username) throws ResourceException {
+        if (clientId == null || username == null) {
+            throw new ResourceException("clientId and username must not be null");
+        }
+        return current().disconnect(clientId, username);
+    }
+
+    @Override
     public int subscriberCount(String topicFilter) throws ResourceException {
         return current().subscriberCount(topicFilter);
     }

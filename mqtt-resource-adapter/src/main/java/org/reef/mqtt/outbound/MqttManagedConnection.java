@@ -62,6 +62,10 @@ public class MqttManagedConnection implements ManagedConnection {
         return factory.adapter().requireStarted().disconnect(clientId);
     }
 
+    boolean disconnect(String clientId, String username) throws ResourceException {
+        return factory.adapter().requireStarted().disconnect(clientId, username);
+    }
+
     int subscriberCount(String topicFilter) throws ResourceException {
         validFilter(topicFilter);
         return factory.adapter().requireStarted().router().subscriberCount(topicFilter);
