@@ -11,6 +11,7 @@ import jakarta.resource.spi.ResourceAdapterInternalException;
 import jakarta.resource.spi.TransactionSupport;
 import jakarta.resource.spi.endpoint.MessageEndpointFactory;
 import org.reef.mqtt.broker.BrokerConfig;
+import org.reef.mqtt.broker.BrokerLimits;
 import org.reef.mqtt.broker.MqttBroker;
 import org.reef.mqtt.inflow.MqttActivation;
 import org.reef.mqtt.inflow.MqttActivationSpec;
@@ -113,12 +114,22 @@ public class MqttResourceAdapter implements ResourceAdapter {
     @ConfigProperty(defaultValue = "128", description = "Most levels in a topic name or filter")
     private Integer maxTopicLevels = 128;
 
-    @ConfigProperty(defaultValue = "0", description = "Longest keep-alive granted in seconds (0: no cap); MQTT 5 "
-            + "clients asking for more get Server Keep Alive")
-    private Integer maxKeepAlive = 0;
+    @ConfigProperty(defaultValue = "3600", description = "Longest keep-alive granted in seconds (0: no cap); MQTT 5 "
+            + "clients asking for more (or for none) get Server Keep Alive, MQTT 3.1.x clients asking for more (or "
+            + "for none) are closed after 1.5 times this without a packet")
+    private Integer maxKeepAlive = 3600;
 
-    @ConfigProperty(defaultValue = "0", description = "Concurrent connections accepted (0: no limit)")
-    private Integer maxConnections = 0;
+    @ConfigProperty(defaultValue = "100000", description = "Concurrent connections, counted from accept whether or "
+            + "not they sent CONNECT (0: no limit); beyond it new connections are closed at accept")
+    private Integer maxConnections = 100_000;
+
+    @ConfigProperty(defaultValue = "1000", description = "Concurrent connections from one remote IP address, "
+            + "counted from accept (0: no limit); beyond it new connections from that address are closed at accept")
+    private Integer maxConnectionsPerAddress = BrokerLimits.DEFAULT_MAX_CONNECTIONS_PER_ADDRESS;
+
+    @ConfigProperty(defaultValue = "10", description = "Seconds a new connection has to complete its TLS or "
+            + "WebSocket handshake and be accepted with CONNACK; then it is closed")
+    private Integer connectTimeout = BrokerLimits.DEFAULT_CONNECT_TIMEOUT_SECONDS;
 
     @ConfigProperty(defaultValue = "64", description = "Highest MQTT 5 Topic Alias a client may use (0: none)")
     private Integer topicAliasMaximum = 64;
@@ -149,7 +160,7 @@ public class MqttResourceAdapter implements ResourceAdapter {
         try {
             config = new BrokerConfig(maxPacketSize, maxClientIdLength, allowAnonymous,
                     maxInflight, ioThreads, maxQueued, maxTopicLength, maxTopicLevels, maxKeepAlive, maxConnections,
-                    topicAliasMaximum, maxSessionExpiry, connectRate, connectBurst);
+                    topicAliasMaximum, maxSessionExpiry, connectRate, connectBurst, limits());
             listeners = new ListenerConfig(host, port, tlsPort, wsPort, wssPort, wsPath,
                     TlsConfig.fromProperties(tlsKeystore, tlsKeystorePassword, tlsKeystoreType, tlsTruststore,
                             tlsTruststorePassword, tlsClientAuth));
@@ -176,6 +187,14 @@ public class MqttResourceAdapter implements ResourceAdapter {
                 + "(anonymous access {4})", new Object[]{String.valueOf(port(Listener.TCP)),
                 String.valueOf(port(Listener.TLS)), String.valueOf(port(Listener.WS)),
                 String.valueOf(port(Listener.WSS)), allowAnonymous});
+    }
+
+    /** The resource bounds from the config-properties; invalid values throw IllegalArgumentException. */
+    private BrokerLimits limits() {
+        return BrokerLimits.builder()
+                .connectTimeoutSeconds(connectTimeout)
+                .maxConnectionsPerAddress(maxConnectionsPerAddress)
+                .build();
     }
 
     @Override
@@ -424,6 +443,22 @@ public class MqttResourceAdapter implements ResourceAdapter {
         this.maxConnections = maxConnections;
     }
 
+    public Integer getMaxConnectionsPerAddress() {
+        return maxConnectionsPerAddress;
+    }
+
+    public void setMaxConnectionsPerAddress(Integer maxConnectionsPerAddress) {
+        this.maxConnectionsPerAddress = maxConnectionsPerAddress;
+    }
+
+    public Integer getConnectTimeout() {
+        return connectTimeout;
+    }
+
+    public void setConnectTimeout(Integer connectTimeout) {
+        this.connectTimeout = connectTimeout;
+    }
+
     public Integer getTopicAliasMaximum() {
         return topicAliasMaximum;
     }
@@ -467,6 +502,8 @@ public class MqttResourceAdapter implements ResourceAdapter {
                 && Objects.equals(maxTopicLevels, other.maxTopicLevels)
                 && Objects.equals(maxKeepAlive, other.maxKeepAlive)
                 && Objects.equals(maxConnections, other.maxConnections)
+                && Objects.equals(maxConnectionsPerAddress, other.maxConnectionsPerAddress)
+                && Objects.equals(connectTimeout, other.connectTimeout)
                 && Objects.equals(topicAliasMaximum, other.topicAliasMaximum)
                 && Objects.equals(maxSessionExpiry, other.maxSessionExpiry)
                 && Objects.equals(connectRate, other.connectRate)

@@ -31,6 +31,7 @@ public final class MqttBroker {
     private final RetainedMessages retained = new RetainedMessages();
     private final AtomicInteger connected = new AtomicInteger();
     private final ConnectRateLimiter connectRate;
+    private final ConnectionAdmission admission;
     private final ConnectionEvents connectionEvents;
     private volatile Authenticator authenticator;
 
@@ -39,6 +40,7 @@ public final class MqttBroker {
         this.workManager = Objects.requireNonNull(workManager, "workManager");
         this.connectionEvents = new ConnectionEvents(workManager);
         this.connectRate = new ConnectRateLimiter(config.connectRate(), config.connectBurst());
+        this.admission = new ConnectionAdmission(config.maxConnections(), config.limits().maxConnectionsPerAddress());
         this.authenticator = new InflowAuthenticator(connectionEvents, config.allowAnonymous());
     }
 
@@ -74,6 +76,11 @@ public final class MqttBroker {
     /** The per-address pace of new connections, shared by every listener. */
     public ConnectRateLimiter connectRate() {
         return connectRate;
+    }
+
+    /** The connection caps, counted from accept. */
+    public ConnectionAdmission admission() {
+        return admission;
     }
 
     public RetainedMessages retained() {

@@ -133,12 +133,6 @@ final class ConnectHandler {
                     PublishMessage.expiryFromNow(expiry == null ? 0 : expiry)), delay == null ? 0 : delay);
         }
 
-        if (config.maxConnections() > 0 && broker.connected().get() >= config.maxConnections()) {
-            refuse(ctx, level, MqttConnectReturnCode.CONNECTION_REFUSED_SERVER_UNAVAILABLE,
-                    MqttConnectReturnCode.CONNECTION_REFUSED_QUOTA_EXCEEDED, "too many connections");
-            return;
-        }
-
         String username = header.hasUserName() ? payload.userName() : null;
         byte[] password = header.hasPassword() ? payload.passwordInBytes() : null;
         String finalClientId = clientId;
@@ -181,7 +175,9 @@ final class ConnectHandler {
             expiry = cleanStart ? 0 : config.maxSessionExpiry();
         }
         int keepAlive = header.keepAliveTimeSeconds();
-        boolean keepAliveCapped = v5 && config.maxKeepAlive() > 0 && (keepAlive == 0 || keepAlive > config.maxKeepAlive());
+        // MQTT 5 clients are told the cap (Server Keep Alive, section 3.2.2.3.14); MQTT 3.1.x has no way to say it,
+        // so a 3.1.x client asking for none or for more is simply held to it (security review F3).
+        boolean keepAliveCapped = config.maxKeepAlive() > 0 && (keepAlive == 0 || keepAlive > config.maxKeepAlive());
         int effectiveKeepAlive = keepAliveCapped ? config.maxKeepAlive() : keepAlive;
         Long topicAliasMaximum = v5 ? Properties5.integer(header.properties(), MqttPropertyType.TOPIC_ALIAS_MAXIMUM) : null;
         ConnectionLimits limits = new ConnectionLimits(connection.protocolLevel,
@@ -219,7 +215,9 @@ final class ConnectHandler {
                 ctx.pipeline().addBefore(ctx.name(), "keepAlive",
                         new IdleStateHandler(effectiveKeepAlive * 1500L, 0, 0, TimeUnit.MILLISECONDS));
             }
-            ctx.writeAndFlush(connAck(connection, clientId, assigned, present, expiry, keepAliveCapped ? effectiveKeepAlive : -1));
+            ConnectDeadline.passed(ctx.pipeline());
+            ctx.writeAndFlush(connAck(connection, clientId, assigned, present, expiry,
+                    keepAliveCapped && v5 ? effectiveKeepAlive : -1));
             if (present) {
                 session.resendInflight();
                 session.pump();
