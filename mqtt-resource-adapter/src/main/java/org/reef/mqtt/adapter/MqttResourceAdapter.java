@@ -16,12 +16,14 @@ import org.reef.mqtt.broker.MqttBroker;
 import org.reef.mqtt.inflow.MqttActivation;
 import org.reef.mqtt.inflow.MqttActivationSpec;
 import org.reef.mqtt.inflow.WorkDispatcher;
+import org.reef.mqtt.inflow.WorkLane;
 import org.reef.mqtt.transport.Listener;
 import org.reef.mqtt.transport.ListenerConfig;
 import org.reef.mqtt.transport.MqttServer;
 import org.reef.mqtt.transport.TlsConfig;
 
 import javax.transaction.xa.XAResource;
+import java.util.Map;
 import java.util.Objects;
 import java.util.logging.Level;
 import java.util.logging.Logger;
@@ -146,8 +148,29 @@ public class MqttResourceAdapter implements ResourceAdapter {
             + "before connectRate paces it")
     private Integer connectBurst = BrokerConfig.DEFAULT_CONNECT_BURST;
 
-    /** Work waiting for the container's WorkManager; beyond it new deliveries are refused as back-pressure. */
-    private static final int WORK_QUEUE_CAPACITY = 10_000;
+    @ConfigProperty(defaultValue = "100", description = "Topic filters one SUBSCRIBE may carry; a larger SUBSCRIBE is refused whole (MQTT 5: 0x97 per "
+            + "filter, MQTT 3.1.x: 0x80) without asking any endpoint")
+    private Integer maxFiltersPerSubscribe = BrokerLimits.DEFAULT_MAX_FILTERS_PER_SUBSCRIBE;
+
+    @ConfigProperty(defaultValue = "8", description = "Subscription checks of one connection waiting for the container at once; the others wait their "
+            + "turn")
+    private Integer maxPendingContainerCalls = BrokerLimits.DEFAULT_MAX_PENDING_CONTAINER_CALLS;
+
+    @ConfigProperty(defaultValue = "1000", description = "Subscriptions one session may hold; beyond it a new filter gets SUBACK 0x97 (MQTT 3.1.x: 0x80)")
+    private Integer maxSubscriptionsPerSession = BrokerLimits.DEFAULT_MAX_SUBSCRIPTIONS_PER_SESSION;
+
+    @ConfigProperty(defaultValue = "1000", description = "CONNECT authentications waiting for the container; beyond it CONNACK 0x88 (MQTT 3.1.x: 0x03)")
+    private Integer workQueueLogin = 1000;
+
+    @ConfigProperty(defaultValue = "1000", description = "Subscription checks waiting for the container; beyond it the filter gets SUBACK 0x80")
+    private Integer workQueueSubscriptionChecks = 1000;
+
+    @ConfigProperty(defaultValue = "10000", description = "Inbound messages waiting for the container; beyond it no PUBACK (MQTT 5: 0x80)")
+    private Integer workQueueInflow = 10000;
+
+    @ConfigProperty(defaultValue = "10000", description = "Connect, disconnect and delivery-report events waiting for the container; beyond it they wait, "
+            + "merged per client, and are retried: never dropped")
+    private Integer workQueueEvents = 10000;
 
     private transient WorkDispatcher dispatcher;
     private transient MqttBroker broker;
@@ -167,7 +190,14 @@ public class MqttResourceAdapter implements ResourceAdapter {
         } catch (IllegalArgumentException | NullPointerException e) {
             throw new ResourceAdapterInternalException("invalid MQTT adapter configuration: " + e.getMessage(), e);
         }
-        WorkDispatcher newDispatcher = new WorkDispatcher(context.getWorkManager(), WORK_QUEUE_CAPACITY);
+        WorkDispatcher newDispatcher;
+        try {
+            newDispatcher = new WorkDispatcher(context.getWorkManager(), Map.of(WorkLane.LOGIN, workQueueLogin,
+                    WorkLane.SUBSCRIPTION_CHECK, workQueueSubscriptionChecks, WorkLane.INFLOW, workQueueInflow,
+                    WorkLane.EVENTS, workQueueEvents));
+        } catch (IllegalArgumentException | NullPointerException e) {
+            throw new ResourceAdapterInternalException("invalid MQTT adapter configuration: " + e.getMessage(), e);
+        }
         MqttBroker newBroker = new MqttBroker(config, newDispatcher);
         MqttServer newServer = new MqttServer(newBroker, listeners);
         try {
@@ -194,6 +224,9 @@ public class MqttResourceAdapter implements ResourceAdapter {
         return BrokerLimits.builder()
                 .connectTimeoutSeconds(connectTimeout)
                 .maxConnectionsPerAddress(maxConnectionsPerAddress)
+                .maxFiltersPerSubscribe(maxFiltersPerSubscribe)
+                .maxPendingContainerCalls(maxPendingContainerCalls)
+                .maxSubscriptionsPerSession(maxSubscriptionsPerSession)
                 .build();
     }
 
@@ -206,6 +239,9 @@ public class MqttResourceAdapter implements ResourceAdapter {
         if (dispatcher != null) {
             dispatcher.stop();
             dispatcher = null;
+        }
+        if (broker != null) {
+            broker.connectionEvents().close();
         }
         broker = null;
         LOG.info("Reef MQTT adapter stopped");
@@ -491,6 +527,62 @@ public class MqttResourceAdapter implements ResourceAdapter {
         this.connectBurst = connectBurst;
     }
 
+    public Integer getMaxFiltersPerSubscribe() {
+        return maxFiltersPerSubscribe;
+    }
+
+    public void setMaxFiltersPerSubscribe(Integer maxFiltersPerSubscribe) {
+        this.maxFiltersPerSubscribe = maxFiltersPerSubscribe;
+    }
+
+    public Integer getMaxPendingContainerCalls() {
+        return maxPendingContainerCalls;
+    }
+
+    public void setMaxPendingContainerCalls(Integer maxPendingContainerCalls) {
+        this.maxPendingContainerCalls = maxPendingContainerCalls;
+    }
+
+    public Integer getMaxSubscriptionsPerSession() {
+        return maxSubscriptionsPerSession;
+    }
+
+    public void setMaxSubscriptionsPerSession(Integer maxSubscriptionsPerSession) {
+        this.maxSubscriptionsPerSession = maxSubscriptionsPerSession;
+    }
+
+    public Integer getWorkQueueLogin() {
+        return workQueueLogin;
+    }
+
+    public void setWorkQueueLogin(Integer workQueueLogin) {
+        this.workQueueLogin = workQueueLogin;
+    }
+
+    public Integer getWorkQueueSubscriptionChecks() {
+        return workQueueSubscriptionChecks;
+    }
+
+    public void setWorkQueueSubscriptionChecks(Integer workQueueSubscriptionChecks) {
+        this.workQueueSubscriptionChecks = workQueueSubscriptionChecks;
+    }
+
+    public Integer getWorkQueueInflow() {
+        return workQueueInflow;
+    }
+
+    public void setWorkQueueInflow(Integer workQueueInflow) {
+        this.workQueueInflow = workQueueInflow;
+    }
+
+    public Integer getWorkQueueEvents() {
+        return workQueueEvents;
+    }
+
+    public void setWorkQueueEvents(Integer workQueueEvents) {
+        this.workQueueEvents = workQueueEvents;
+    }
+
     @Override
     public boolean equals(Object o) {
         return o instanceof MqttResourceAdapter other && Objects.equals(host, other.host)
@@ -507,6 +599,13 @@ public class MqttResourceAdapter implements ResourceAdapter {
                 && Objects.equals(topicAliasMaximum, other.topicAliasMaximum)
                 && Objects.equals(maxSessionExpiry, other.maxSessionExpiry)
                 && Objects.equals(connectRate, other.connectRate)
+                && Objects.equals(workQueueEvents, other.workQueueEvents)
+                && Objects.equals(workQueueInflow, other.workQueueInflow)
+                && Objects.equals(workQueueSubscriptionChecks, other.workQueueSubscriptionChecks)
+                && Objects.equals(workQueueLogin, other.workQueueLogin)
+                && Objects.equals(maxSubscriptionsPerSession, other.maxSubscriptionsPerSession)
+                && Objects.equals(maxPendingContainerCalls, other.maxPendingContainerCalls)
+                && Objects.equals(maxFiltersPerSubscribe, other.maxFiltersPerSubscribe)
                 && Objects.equals(connectBurst, other.connectBurst)
                 && Objects.equals(tlsPort, other.tlsPort) && Objects.equals(tlsKeystore, other.tlsKeystore)
                 && Objects.equals(tlsKeystoreType, other.tlsKeystoreType)

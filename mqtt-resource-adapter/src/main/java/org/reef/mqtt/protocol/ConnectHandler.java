@@ -205,6 +205,7 @@ final class ConnectHandler {
                     new MqttDeliveryReport(s.clientId(), acked, dropped)));
             connection.will.set(will);
             connection.inflow = new ConnectionInflow(broker.workManager(), clientId);
+            connection.containerCalls = new ContainerCallGate(config.limits().maxPendingContainerCalls());
             ctx.channel().attr(SessionLifecycle.CONNECTION).set(connection);
             session.expiryIntervalSeconds(expiry);
             session.attach(ctx.channel(), limits);

@@ -65,6 +65,10 @@ final class SubscribeHandler {
             control.disconnect(ctx, connection, ReasonCodes.PROTOCOL_ERROR, "SUBSCRIBE without filters");
             return;
         }
+        if (requests.size() > broker.config().limits().maxFiltersPerSubscribe()) {
+            refuseWhole(ctx, connection, packetId, requests.size());
+            return;
+        }
         for (MqttTopicSubscription request : requests) {
             if (Topics.isShared(request.topicFilter()) && request.option().isNoLocal()) {
                 // MQTT 5.0 section 3.8.3.1: No Local on a shared subscription is a protocol error [MQTT-3.8.3-4]
@@ -102,6 +106,20 @@ final class SubscribeHandler {
     }
 
     /**
+     * A SUBSCRIBE with more filters than the server takes in one packet (security review F6) changes nothing and asks
+     * no one: every filter is refused with 0x97 Quota exceeded (MQTT 5.0 section 3.9.3), or 0x80 Failure for MQTT
+     * 3.1.x, which has no other refusal.
+     */
+    private void refuseWhole(ChannelHandlerContext ctx, Connection connection, int packetId, int filters) {
+        broker.metrics().subscriptionRefused();
+        LOG.log(Level.FINE, "Client {0}: SUBSCRIBE with {1} filters refused (at most {2})",
+                new Object[]{connection.clientId, filters, broker.config().limits().maxFiltersPerSubscribe()});
+        int[] codes = new int[filters];
+        java.util.Arrays.fill(codes, connection.isV5() ? ReasonCodes.QUOTA_EXCEEDED : ReasonCodes.UNSPECIFIED_ERROR);
+        ctx.writeAndFlush(MqttReplies.subAck(packetId, codes));
+    }
+
+    /**
      * Asks every endpoint guarding a namespace the filter reaches into; the first refusal wins, and the conditions of
      * several acceptances add up (connection-scoped if any says so, the smallest subscriber limit).
      */
@@ -113,7 +131,8 @@ final class SubscribeHandler {
                 connection.sessionResumed, connection.connectionId);
         for (MqttActivation guard : guards) {
             verdict = verdict.thenCompose(previous -> previous.accepted()
-                    ? broker.connectionEvents().authorize(guard, question).toCompletableFuture()
+                    ? connection.containerCalls.submit(
+                            () -> broker.connectionEvents().authorize(guard, question).toCompletableFuture())
                             .thenApply(next -> next.accepted() ? both(previous, next) : next)
                     : CompletableFuture.completedFuture(previous));
         }
@@ -152,6 +171,15 @@ final class SubscribeHandler {
             }
             MqttTopicSubscription request = requests.get(i);
             String filter = request.topicFilter();
+            if (!session.subscriptions().containsKey(filter)
+                    && session.subscriptions().size() >= broker.config().limits().maxSubscriptionsPerSession()) {
+                // Security review F4: a new subscription beyond the session's quota; replacing one is always allowed.
+                broker.metrics().subscriptionRefused();
+                LOG.log(Level.FINE, "Client {0}: subscription refused: the session holds {1} already",
+                        new Object[]{connection.clientId, session.subscriptions().size()});
+                codes[i] = connection.isV5() ? ReasonCodes.QUOTA_EXCEEDED : ReasonCodes.UNSPECIFIED_ERROR;
+                continue;
+            }
             MqttSubscriptionOption option = request.option();
             int qos = option.qos().value();
             SubscriptionOptions options = new SubscriptionOptions(qos, option.isNoLocal(), option.isRetainAsPublished(),
