@@ -136,9 +136,9 @@ public class MqttResourceAdapter implements ResourceAdapter {
     @ConfigProperty(defaultValue = "64", description = "Highest MQTT 5 Topic Alias a client may use (0: none)")
     private Integer topicAliasMaximum = 64;
 
-    @ConfigProperty(defaultValue = "4294967295", description = "Longest session expiry granted in seconds; also the "
-            + "lifetime of MQTT 3.1.1 persistent sessions (4294967295: never expire)")
-    private Long maxSessionExpiry = 0xFFFF_FFFFL;
+    @ConfigProperty(defaultValue = "604800", description = "Longest session expiry granted in seconds (default 7 "
+            + "days); also the lifetime of MQTT 3.1.1 persistent sessions (4294967295: never expire)")
+    private Long maxSessionExpiry = 604_800L;
 
     @ConfigProperty(defaultValue = "50", description = "New MQTT connections per second accepted from one remote IP "
             + "address, over all listeners (0: no limit); beyond it CONNACK 0x9F (MQTT 3.1.1: 0x03) and close")
@@ -171,6 +171,35 @@ public class MqttResourceAdapter implements ResourceAdapter {
     @ConfigProperty(defaultValue = "10000", description = "Connect, disconnect and delivery-report events waiting for the container; beyond it they wait, "
             + "merged per client, and are retried: never dropped")
     private Integer workQueueEvents = 10000;
+
+    @ConfigProperty(defaultValue = "100000", description = "Retained messages kept over all topics; a retained PUBLISH beyond it is refused (MQTT 5: PUBACK "
+            + "0x97)")
+    private Integer maxRetained = BrokerLimits.DEFAULT_MAX_RETAINED;
+
+    @ConfigProperty(defaultValue = "67108864", description = "Payload and topic bytes of all retained messages; beyond it like maxRetained")
+    private Long maxRetainedBytes = BrokerLimits.DEFAULT_MAX_RETAINED_BYTES;
+
+    @ConfigProperty(defaultValue = "1000", description = "Retained messages one user may have set (anonymous clients count as one user); beyond it like "
+            + "maxRetained")
+    private Integer maxRetainedPerUser = BrokerLimits.DEFAULT_MAX_RETAINED_PER_USER;
+
+    @ConfigProperty(defaultValue = "100", description = "Persistent sessions (client ids) one user may hold at once; beyond it CONNACK 0x97 (MQTT 3.1.x: "
+            + "0x03)")
+    private Integer maxSessionsPerUser = BrokerLimits.DEFAULT_MAX_SESSIONS_PER_USER;
+
+    @ConfigProperty(defaultValue = "16777216", description = "Payload and topic bytes queued for one session; beyond it the drop policy applies")
+    private Long maxQueuedBytes = BrokerLimits.DEFAULT_MAX_QUEUED_BYTES;
+
+    @ConfigProperty(defaultValue = "268435456", description = "Payload and topic bytes queued over all sessions; beyond it the drop policy applies")
+    private Long maxQueuedBytesTotal = BrokerLimits.DEFAULT_MAX_QUEUED_BYTES_TOTAL;
+
+    @ConfigProperty(defaultValue = "64", description = "Topic Aliases the server uses towards one MQTT 5 client, whatever larger Topic Alias Maximum "
+            + "the client offers")
+    private Integer maxOutboundTopicAliases = BrokerLimits.DEFAULT_MAX_OUTBOUND_TOPIC_ALIASES;
+
+    @ConfigProperty(defaultValue = "false", description = "Whether a client without credentials may keep a session beyond its connection; off: its session "
+            + "ends with the connection (MQTT 5 CONNACK Session Expiry Interval 0)")
+    private Boolean persistentAnonymousSessions = Boolean.FALSE;
 
     private transient WorkDispatcher dispatcher;
     private transient MqttBroker broker;
@@ -227,6 +256,14 @@ public class MqttResourceAdapter implements ResourceAdapter {
                 .maxFiltersPerSubscribe(maxFiltersPerSubscribe)
                 .maxPendingContainerCalls(maxPendingContainerCalls)
                 .maxSubscriptionsPerSession(maxSubscriptionsPerSession)
+                .maxRetained(maxRetained)
+                .maxRetainedBytes(maxRetainedBytes)
+                .maxRetainedPerUser(maxRetainedPerUser)
+                .maxSessionsPerUser(maxSessionsPerUser)
+                .maxQueuedBytes(maxQueuedBytes)
+                .maxQueuedBytesTotal(maxQueuedBytesTotal)
+                .maxOutboundTopicAliases(maxOutboundTopicAliases)
+                .persistentAnonymousSessions(persistentAnonymousSessions)
                 .build();
     }
 
@@ -583,6 +620,70 @@ public class MqttResourceAdapter implements ResourceAdapter {
         this.workQueueEvents = workQueueEvents;
     }
 
+    public Integer getMaxRetained() {
+        return maxRetained;
+    }
+
+    public void setMaxRetained(Integer maxRetained) {
+        this.maxRetained = maxRetained;
+    }
+
+    public Long getMaxRetainedBytes() {
+        return maxRetainedBytes;
+    }
+
+    public void setMaxRetainedBytes(Long maxRetainedBytes) {
+        this.maxRetainedBytes = maxRetainedBytes;
+    }
+
+    public Integer getMaxRetainedPerUser() {
+        return maxRetainedPerUser;
+    }
+
+    public void setMaxRetainedPerUser(Integer maxRetainedPerUser) {
+        this.maxRetainedPerUser = maxRetainedPerUser;
+    }
+
+    public Integer getMaxSessionsPerUser() {
+        return maxSessionsPerUser;
+    }
+
+    public void setMaxSessionsPerUser(Integer maxSessionsPerUser) {
+        this.maxSessionsPerUser = maxSessionsPerUser;
+    }
+
+    public Long getMaxQueuedBytes() {
+        return maxQueuedBytes;
+    }
+
+    public void setMaxQueuedBytes(Long maxQueuedBytes) {
+        this.maxQueuedBytes = maxQueuedBytes;
+    }
+
+    public Long getMaxQueuedBytesTotal() {
+        return maxQueuedBytesTotal;
+    }
+
+    public void setMaxQueuedBytesTotal(Long maxQueuedBytesTotal) {
+        this.maxQueuedBytesTotal = maxQueuedBytesTotal;
+    }
+
+    public Integer getMaxOutboundTopicAliases() {
+        return maxOutboundTopicAliases;
+    }
+
+    public void setMaxOutboundTopicAliases(Integer maxOutboundTopicAliases) {
+        this.maxOutboundTopicAliases = maxOutboundTopicAliases;
+    }
+
+    public Boolean getPersistentAnonymousSessions() {
+        return persistentAnonymousSessions;
+    }
+
+    public void setPersistentAnonymousSessions(Boolean persistentAnonymousSessions) {
+        this.persistentAnonymousSessions = persistentAnonymousSessions;
+    }
+
     @Override
     public boolean equals(Object o) {
         return o instanceof MqttResourceAdapter other && Objects.equals(host, other.host)
@@ -599,6 +700,14 @@ public class MqttResourceAdapter implements ResourceAdapter {
                 && Objects.equals(topicAliasMaximum, other.topicAliasMaximum)
                 && Objects.equals(maxSessionExpiry, other.maxSessionExpiry)
                 && Objects.equals(connectRate, other.connectRate)
+                && Objects.equals(persistentAnonymousSessions, other.persistentAnonymousSessions)
+                && Objects.equals(maxOutboundTopicAliases, other.maxOutboundTopicAliases)
+                && Objects.equals(maxQueuedBytesTotal, other.maxQueuedBytesTotal)
+                && Objects.equals(maxQueuedBytes, other.maxQueuedBytes)
+                && Objects.equals(maxSessionsPerUser, other.maxSessionsPerUser)
+                && Objects.equals(maxRetainedPerUser, other.maxRetainedPerUser)
+                && Objects.equals(maxRetainedBytes, other.maxRetainedBytes)
+                && Objects.equals(maxRetained, other.maxRetained)
                 && Objects.equals(workQueueEvents, other.workQueueEvents)
                 && Objects.equals(workQueueInflow, other.workQueueInflow)
                 && Objects.equals(workQueueSubscriptionChecks, other.workQueueSubscriptionChecks)

@@ -27,6 +27,8 @@ import java.util.List;
  * @param maxOutboundTopicAliases    Topic Aliases the server uses towards one MQTT 5 client, whatever larger Topic
  *                                   Alias Maximum the client offers
  * @param maxPendingContainerCalls   subscription checks of one connection waiting for the container at once
+ * @param persistentAnonymousSessions whether a client without credentials may keep a session beyond its connection
+ *                                   (security review F8; off by default: anonymous sessions end with the connection)
  * @param reservedTopics             topic filters of namespaces nobody may publish, retain, will or subscribe into
  *                                   until an inflow endpoint and a connection listener covering them are active
  */
@@ -34,7 +36,7 @@ public record BrokerLimits(int connectTimeoutSeconds, int maxConnectionsPerAddre
                            long maxRetainedBytes, int maxRetainedPerUser, int maxSubscriptionsPerSession,
                            int maxFiltersPerSubscribe, int maxSessionsPerUser, long maxQueuedBytes,
                            long maxQueuedBytesTotal, int maxOutboundTopicAliases, int maxPendingContainerCalls,
-                           List<String> reservedTopics) {
+                           boolean persistentAnonymousSessions, List<String> reservedTopics) {
 
     public static final int DEFAULT_CONNECT_TIMEOUT_SECONDS = 10;
     public static final int DEFAULT_MAX_CONNECTIONS_PER_ADDRESS = 1000;
@@ -82,9 +84,12 @@ public record BrokerLimits(int connectTimeoutSeconds, int maxConnectionsPerAddre
         return builder().build();
     }
 
-    /** The defaults without reserved namespaces: unit tests use {@code im/} topics without IM endpoints. */
+    /**
+     * The defaults without reserved namespaces and with persistent anonymous sessions: unit tests use {@code im/}
+     * topics without IM endpoints, and persistent sessions without credentials.
+     */
     public static BrokerLimits forTests() {
-        return builder().reservedTopics(List.of()).build();
+        return builder().reservedTopics(List.of()).persistentAnonymousSessions(true).build();
     }
 
     /**
@@ -110,7 +115,8 @@ public record BrokerLimits(int connectTimeoutSeconds, int maxConnectionsPerAddre
                 .maxSubscriptionsPerSession(maxSubscriptionsPerSession).maxFiltersPerSubscribe(maxFiltersPerSubscribe)
                 .maxSessionsPerUser(maxSessionsPerUser).maxQueuedBytes(maxQueuedBytes)
                 .maxQueuedBytesTotal(maxQueuedBytesTotal).maxOutboundTopicAliases(maxOutboundTopicAliases)
-                .maxPendingContainerCalls(maxPendingContainerCalls).reservedTopics(reservedTopics);
+                .maxPendingContainerCalls(maxPendingContainerCalls)
+                .persistentAnonymousSessions(persistentAnonymousSessions).reservedTopics(reservedTopics);
     }
 
     private static void requireRange(String name, long value, long min, long max) {
@@ -133,6 +139,7 @@ public record BrokerLimits(int connectTimeoutSeconds, int maxConnectionsPerAddre
         private long maxQueuedBytesTotal = DEFAULT_MAX_QUEUED_BYTES_TOTAL;
         private int maxOutboundTopicAliases = DEFAULT_MAX_OUTBOUND_TOPIC_ALIASES;
         private int maxPendingContainerCalls = DEFAULT_MAX_PENDING_CONTAINER_CALLS;
+        private boolean persistentAnonymousSessions;
         private List<String> reservedTopics = parseFilters(DEFAULT_RESERVED_TOPICS);
 
         private Builder() {
@@ -198,6 +205,11 @@ public record BrokerLimits(int connectTimeoutSeconds, int maxConnectionsPerAddre
             return this;
         }
 
+        public Builder persistentAnonymousSessions(boolean value) {
+            persistentAnonymousSessions = value;
+            return this;
+        }
+
         public Builder reservedTopics(List<String> value) {
             reservedTopics = value;
             return this;
@@ -207,7 +219,7 @@ public record BrokerLimits(int connectTimeoutSeconds, int maxConnectionsPerAddre
             return new BrokerLimits(connectTimeoutSeconds, maxConnectionsPerAddress, maxRetained, maxRetainedBytes,
                     maxRetainedPerUser, maxSubscriptionsPerSession, maxFiltersPerSubscribe, maxSessionsPerUser,
                     maxQueuedBytes, maxQueuedBytesTotal, maxOutboundTopicAliases, maxPendingContainerCalls,
-                    reservedTopics);
+                    persistentAnonymousSessions, reservedTopics);
         }
     }
 }

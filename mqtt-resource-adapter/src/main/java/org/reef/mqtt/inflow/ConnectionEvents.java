@@ -8,7 +8,7 @@ import org.reef.mqtt.api.MqttConnectionEvent;
 import org.reef.mqtt.api.MqttConnectionListener;
 import org.reef.mqtt.api.MqttDeliveryReport;
 import org.reef.mqtt.api.MqttSubscriptionRequest;
-import org.reef.mqtt.broker.LogSafe;
+import org.reef.mqtt.logging.LogSafe;
 import org.reef.mqtt.topic.Topics;
 
 import java.lang.reflect.Method;

@@ -1,7 +1,7 @@
 package org.reef.mqtt.inflow;
 
 import org.reef.mqtt.api.MqttDeliveryReport;
-import org.reef.mqtt.broker.LogSafe;
+import org.reef.mqtt.logging.LogSafe;
 
 import java.lang.reflect.Method;
 import java.util.ArrayDeque;

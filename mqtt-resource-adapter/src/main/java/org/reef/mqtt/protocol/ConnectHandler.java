@@ -14,6 +14,8 @@ import org.reef.mqtt.api.MqttDeliveryReport;
 import org.reef.mqtt.broker.Authenticator;
 import org.reef.mqtt.broker.BrokerConfig;
 import org.reef.mqtt.broker.MqttBroker;
+import org.reef.mqtt.broker.SessionQuota;
+import org.reef.mqtt.logging.LogSafe;
 import org.reef.mqtt.inflow.ConnectionInflow;
 import org.reef.mqtt.session.ConnectionLimits;
 import org.reef.mqtt.session.PublishMessage;
@@ -174,6 +176,26 @@ final class ConnectHandler {
         } else {
             expiry = cleanStart ? 0 : config.maxSessionExpiry();
         }
+        if (username == null && expiry > 0 && !config.limits().persistentAnonymousSessions()) {
+            // Security review F8: an anonymous client cannot squat a client id with a session that outlives it. The
+            // session ends with the connection; MQTT 5 clients see Session Expiry Interval 0 in CONNACK.
+            expiry = 0;
+        }
+        SessionQuota.Reservation reservation = null;
+        if (expiry > 0 && username != null) {
+            reservation = broker.sessionQuota().reserve(username, clientId);
+            if (reservation == SessionQuota.Reservation.REFUSED) {
+                // Security review F4: MQTT 5.0 section 3.2.2.2 0x97 Quota exceeded; MQTT 3.1.x has only 0x03.
+                LOG.log(Level.FINE, "Client {0}: user {1} holds {2} persistent sessions already",
+                        new Object[]{LogSafe.text(clientId), LogSafe.text(username),
+                                config.limits().maxSessionsPerUser()});
+                refuse(ctx, connection.protocolLevel, MqttConnectReturnCode.CONNECTION_REFUSED_SERVER_UNAVAILABLE,
+                        MqttConnectReturnCode.CONNECTION_REFUSED_QUOTA_EXCEEDED, "persistent session quota exceeded");
+                return;
+            }
+        }
+        boolean reserved = reservation == SessionQuota.Reservation.NEW;
+        long grantedExpiry = expiry;
         int keepAlive = header.keepAliveTimeSeconds();
         // MQTT 5 clients are told the cap (Server Keep Alive, section 3.2.2.3.14); MQTT 3.1.x has no way to say it,
         // so a 3.1.x client asking for none or for more is simply held to it (security review F3).
@@ -183,12 +205,14 @@ final class ConnectHandler {
         ConnectionLimits limits = new ConnectionLimits(connection.protocolLevel,
                 (int) Math.min(receiveMaximum == null ? 65535 : receiveMaximum, config.maxInflight()),
                 maximumPacketSize == null ? Long.MAX_VALUE : maximumPacketSize,
-                topicAliasMaximum == null ? 0 : topicAliasMaximum.intValue());
+                // Security review F4: the server's maximum, not the client's offer, bounds the alias map.
+                topicAliasMaximum == null ? 0
+                        : Math.min(topicAliasMaximum.intValue(), config.limits().maxOutboundTopicAliases()));
 
         lifecycle.open(ctx, clientId, username, cleanStart, (session, present) -> {
             if (!ctx.channel().isActive()) {
                 // The client left while its session was being prepared: treat it as a disconnect.
-                session.expiryIntervalSeconds(expiry);
+                session.expiryIntervalSeconds(grantedExpiry);
                 session.attach(ctx.channel(), limits);
                 connection.session = session;
                 lifecycle.closed(ctx.channel(), connection);
@@ -199,7 +223,7 @@ final class ConnectHandler {
             connection.username = username;
             connection.session = session;
             connection.sessionResumed = present;
-            connection.persistent = expiry > 0;
+            connection.persistent = grantedExpiry > 0;
             session.dropListener(broker.metrics()::queueDropped);
             session.reporter((s, acked, dropped) -> broker.connectionEvents().delivered(
                     new MqttDeliveryReport(s.clientId(), acked, dropped)));
@@ -207,7 +231,7 @@ final class ConnectHandler {
             connection.inflow = new ConnectionInflow(broker.workManager(), clientId);
             connection.containerCalls = new ContainerCallGate(config.limits().maxPendingContainerCalls());
             ctx.channel().attr(SessionLifecycle.CONNECTION).set(connection);
-            session.expiryIntervalSeconds(expiry);
+            session.expiryIntervalSeconds(grantedExpiry);
             session.attach(ctx.channel(), limits);
             broker.connected().incrementAndGet();
             broker.metrics().connectionAccepted();
@@ -217,7 +241,7 @@ final class ConnectHandler {
                         new IdleStateHandler(effectiveKeepAlive * 1500L, 0, 0, TimeUnit.MILLISECONDS));
             }
             ConnectDeadline.passed(ctx.pipeline());
-            ctx.writeAndFlush(connAck(connection, clientId, assigned, present, expiry,
+            ctx.writeAndFlush(connAck(connection, clientId, assigned, present, grantedExpiry,
                     keepAliveCapped && v5 ? effectiveKeepAlive : -1));
             if (present) {
                 session.resendInflight();
@@ -228,6 +252,9 @@ final class ConnectHandler {
             ctx.channel().config().setAutoRead(true);
             opened.run();
         }, () -> {
+            if (reserved) {
+                broker.sessionQuota().release(username, clientId);
+            }
             broker.metrics().authenticationRefused();
             refuse(ctx, connection.protocolLevel, MqttConnectReturnCode.CONNECTION_REFUSED_NOT_AUTHORIZED,
                     MqttConnectReturnCode.CONNECTION_REFUSED_NOT_AUTHORIZED_5,

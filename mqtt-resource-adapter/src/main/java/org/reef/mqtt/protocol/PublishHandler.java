@@ -8,6 +8,7 @@ import io.netty.handler.codec.mqtt.MqttPublishMessage;
 import org.reef.mqtt.api.MqttAck;
 import org.reef.mqtt.api.MqttInboundMessage;
 import org.reef.mqtt.broker.BrokerConfig;
+import org.reef.mqtt.logging.LogSafe;
 import org.reef.mqtt.broker.MqttBroker;
 import org.reef.mqtt.inflow.InflowDelivery;
 import org.reef.mqtt.inflow.MqttActivation;
@@ -96,11 +97,18 @@ final class PublishHandler {
 
         List<MqttActivation> activations = broker.inflow().match(topic);
         if (activations.isEmpty()) {
+            if (message.retain() && !broker.retained().retain(message, connection.username)) {
+                // Security review F4: over a retained-message quota, the message is refused whole. MQTT 5: 0x97
+                // Quota exceeded; MQTT 3.1.x cannot refuse a PUBLISH and acknowledges it [MQTT-3.3.5-2].
+                broker.metrics().publishRefused();
+                LOG.log(Level.FINE, "Client {0}: retained message on {1} refused: quota exceeded",
+                        new Object[]{LogSafe.text(connection.clientId), LogSafe.text(topic)});
+                acknowledge(ctx, connection, packetId, qos, connection.isV5() ? ReasonCodes.QUOTA_EXCEEDED
+                        : ReasonCodes.SUCCESS, connection.isV5() ? "retained message quota exceeded" : null);
+                return;
+            }
             if (qos == 2) {
                 session.receiveQos2(packetId);
-            }
-            if (message.retain()) {
-                broker.retained().retain(message);
             }
             int delivered = broker.router().route(message);
             acknowledge(ctx, connection, packetId, qos,

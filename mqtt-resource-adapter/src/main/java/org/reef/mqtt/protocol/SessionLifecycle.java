@@ -47,7 +47,7 @@ final class SessionLifecycle {
 
     private void open(ChannelHandlerContext ctx, String clientId, String username, boolean cleanStart,
                       BiConsumer<Session, Boolean> ready, Runnable refused, int attempt) {
-        Session created = new Session(clientId, username, ctx.channel().eventLoop(), broker.config().maxQueued());
+        Session created = new Session(clientId, username, ctx.channel().eventLoop(), broker.queueLimits());
         Session existing = broker.sessions().putIfAbsent(created);
         if (existing == null) {
             ready.accept(created, false);
@@ -161,6 +161,7 @@ final class SessionLifecycle {
         broker.router().unsubscribeAll(session.clientId());
         session.end();
         broker.sessions().remove(session);
+        broker.sessionQuota().release(session.username(), session.clientId());
         if (will != null) {
             publishWill(will);
         }

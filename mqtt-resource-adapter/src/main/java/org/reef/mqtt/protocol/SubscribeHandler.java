@@ -226,7 +226,9 @@ final class SubscribeHandler {
     /** MQTT 3.1.1 section 3.3.1.3: retained messages go to a new subscription with RETAIN = 1. */
     private void sendRetained(Session session, String filter, SubscriptionOptions options) {
         List<Integer> ids = options.subscriptionId() > 0 ? List.of(options.subscriptionId()) : List.of();
-        for (PublishMessage retained : broker.retained().matching(filter)) {
+        // At most what the session can hold: more would only be dropped by its queue (security review F4).
+        int limit = broker.config().maxQueued() + broker.config().maxInflight();
+        for (PublishMessage retained : broker.retained().matching(filter, limit)) {
             session.send(new Delivery(retained, Math.min(retained.qos(), options.qos()), true, ids));
         }
     }

@@ -1,4 +1,4 @@
-package org.reef.mqtt.broker;
+package org.reef.mqtt.logging;
 
 /**
  * Makes client-chosen text (client ids, user names, topics, filters) safe to log (security review L5): a CR or LF in
