@@ -201,6 +201,11 @@ public class MqttResourceAdapter implements ResourceAdapter {
             + "ends with the connection (MQTT 5 CONNACK Session Expiry Interval 0)")
     private Boolean persistentAnonymousSessions = Boolean.FALSE;
 
+    @ConfigProperty(defaultValue = "im/#", description = "Comma-separated topic filters of namespaces reserved for the application: until an inflow endpoint "
+            + "covering one and a connection listener guarding it are active, PUBLISH, retained messages and wills "
+            + "into it and SUBSCRIBE filters reaching into it are refused (0x87; MQTT 3.1.x SUBACK 0x80)")
+    private String reservedTopics = BrokerLimits.DEFAULT_RESERVED_TOPICS;
+
     private transient WorkDispatcher dispatcher;
     private transient MqttBroker broker;
     private transient MqttServer server;
@@ -264,6 +269,7 @@ public class MqttResourceAdapter implements ResourceAdapter {
                 .maxQueuedBytesTotal(maxQueuedBytesTotal)
                 .maxOutboundTopicAliases(maxOutboundTopicAliases)
                 .persistentAnonymousSessions(persistentAnonymousSessions)
+                .reservedTopics(BrokerLimits.parseFilters(reservedTopics))
                 .build();
     }
 
@@ -294,7 +300,7 @@ public class MqttResourceAdapter implements ResourceAdapter {
         MqttBroker current = requireStarted();
         if (activation.isConnectionListener()) {
             mqttSpec.validate(false);
-            current.connectionEvents().add(activation);
+            current.addConnectionListener(activation);
             LOG.log(Level.INFO, "Endpoint {0} activated for connection events (namespace {1})",
                     new Object[]{endpointFactory.getActivationName(), mqttSpec.getTopicFilter()});
         } else {
@@ -684,6 +690,14 @@ public class MqttResourceAdapter implements ResourceAdapter {
         this.persistentAnonymousSessions = persistentAnonymousSessions;
     }
 
+    public String getReservedTopics() {
+        return reservedTopics;
+    }
+
+    public void setReservedTopics(String reservedTopics) {
+        this.reservedTopics = reservedTopics;
+    }
+
     @Override
     public boolean equals(Object o) {
         return o instanceof MqttResourceAdapter other && Objects.equals(host, other.host)
@@ -700,6 +714,7 @@ public class MqttResourceAdapter implements ResourceAdapter {
                 && Objects.equals(topicAliasMaximum, other.topicAliasMaximum)
                 && Objects.equals(maxSessionExpiry, other.maxSessionExpiry)
                 && Objects.equals(connectRate, other.connectRate)
+                && Objects.equals(reservedTopics, other.reservedTopics)
                 && Objects.equals(persistentAnonymousSessions, other.persistentAnonymousSessions)
                 && Objects.equals(maxOutboundTopicAliases, other.maxOutboundTopicAliases)
                 && Objects.equals(maxQueuedBytesTotal, other.maxQueuedBytesTotal)

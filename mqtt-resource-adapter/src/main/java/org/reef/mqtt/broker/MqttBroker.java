@@ -33,6 +33,7 @@ public final class MqttBroker {
     private final RetainedMessages retained;
     private final QueueLimits queueLimits;
     private final SessionQuota sessionQuota;
+    private final ReservedTopics reserved;
     private final AtomicInteger connected = new AtomicInteger();
     private final ConnectRateLimiter connectRate;
     private final ConnectionAdmission admission;
@@ -50,6 +51,7 @@ public final class MqttBroker {
         this.queueLimits = new QueueLimits(config.maxQueued(), limits.maxQueuedBytes(),
                 new QueuedBytes(limits.maxQueuedBytesTotal()));
         this.sessionQuota = new SessionQuota(limits.maxSessionsPerUser());
+        this.reserved = new ReservedTopics(limits.reservedTopics(), inflow, connectionEvents);
         this.admission = new ConnectionAdmission(config.maxConnections(), config.limits().maxConnectionsPerAddress());
         this.authenticator = new InflowAuthenticator(connectionEvents, config.allowAnonymous());
     }
@@ -91,6 +93,20 @@ public final class MqttBroker {
     /** What each session may queue, and the budget all sessions share. */
     public QueueLimits queueLimits() {
         return queueLimits;
+    }
+
+    /**
+     * Adds a connection-listener endpoint, then has it check the existing subscriptions into its namespace (see
+     * {@link SubscriptionRecheck}).
+     */
+    public void addConnectionListener(org.reef.mqtt.inflow.MqttActivation activation) {
+        connectionEvents.add(activation);
+        new SubscriptionRecheck(this, activation).start();
+    }
+
+    /** The application's reserved namespaces and whether they are open yet. */
+    public ReservedTopics reserved() {
+        return reserved;
     }
 
     /** The persistent sessions of each user. */

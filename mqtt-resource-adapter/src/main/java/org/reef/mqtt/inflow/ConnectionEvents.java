@@ -101,6 +101,17 @@ public final class ConnectionEvents {
         return guards;
     }
 
+    /** Whether an active listener guards every topic of the namespace (a filter). */
+    public boolean covers(String namespace) {
+        for (MqttActivation listener : listeners) {
+            String guarded = listener.spec().getTopicFilter();
+            if (guarded != null && org.reef.mqtt.broker.ReservedTopics.covers(guarded, namespace)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     /** Asks one guard; a null answer counts as acceptance. */
     public CompletionStage<MqttAck> authorize(MqttActivation guard, MqttSubscriptionRequest request) {
         return ContainerCalls.submit(workManager, WorkLane.SUBSCRIPTION_CHECK, () -> {

@@ -119,7 +119,8 @@ final class ConnectHandler {
                 return;
             }
             if (!broker.inflow().match(payload.willTopic()).isEmpty()
-                    || !broker.connectionEvents().guardsOf(payload.willTopic()).isEmpty()) {
+                    || !broker.connectionEvents().guardsOf(payload.willTopic()).isEmpty()
+                    || broker.reserved().refusesTopic(payload.willTopic())) {
                 // A will is published by the server without the application's checks: not into its namespaces.
                 refuse(ctx, level, MqttConnectReturnCode.CONNECTION_REFUSED_NOT_AUTHORIZED,
                         MqttConnectReturnCode.CONNECTION_REFUSED_NOT_AUTHORIZED_5,

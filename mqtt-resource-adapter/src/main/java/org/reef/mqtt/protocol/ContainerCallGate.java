@@ -12,18 +12,18 @@ import java.util.function.Supplier;
  *
  * <p>Thread-safe: calls start on the event loop and complete on container threads.
  */
-final class ContainerCallGate {
+public final class ContainerCallGate {
 
     private final int maxPending;
     private final ArrayDeque<Runnable> waiting = new ArrayDeque<>();
     private int pending;
 
-    ContainerCallGate(int maxPending) {
+    public ContainerCallGate(int maxPending) {
         this.maxPending = maxPending;
     }
 
     /** Starts the call now if fewer than the maximum are outstanding, else when a place frees. */
-    <T> CompletableFuture<T> submit(Supplier<CompletableFuture<T>> call) {
+    public <T> CompletableFuture<T> submit(Supplier<CompletableFuture<T>> call) {
         CompletableFuture<T> result = new CompletableFuture<>();
         Runnable start = () -> {
             CompletableFuture<T> started;

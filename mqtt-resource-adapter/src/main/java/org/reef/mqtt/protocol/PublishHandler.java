@@ -95,6 +95,16 @@ final class PublishHandler {
                 publish.fixedHeader().isRetain(), connection.clientId, Properties5.passThrough(properties),
                 PublishMessage.expiryFromNow(expiry == null ? 0 : expiry));
 
+        if (broker.reserved().refusesTopic(topic)) {
+            // Security review F12: the application's namespace is closed until its endpoints are active. MQTT 5:
+            // 0x87 Not authorized; MQTT 3.1.x cannot refuse a PUBLISH and acknowledges it [MQTT-3.3.5-2].
+            broker.metrics().publishRefused();
+            LOG.log(Level.FINE, "Client {0}: PUBLISH to {1} refused: its namespace is not open yet",
+                    new Object[]{LogSafe.text(connection.clientId), LogSafe.text(topic)});
+            acknowledge(ctx, connection, packetId, qos, connection.isV5() ? ReasonCodes.NOT_AUTHORIZED
+                    : ReasonCodes.SUCCESS, connection.isV5() ? "namespace not available yet" : null);
+            return;
+        }
         List<MqttActivation> activations = broker.inflow().match(topic);
         if (activations.isEmpty()) {
             if (message.retain() && !broker.retained().retain(message, connection.username)) {

@@ -86,6 +86,13 @@ final class SubscribeHandler {
                 verdicts.add(null);
                 continue;
             }
+            if (broker.reserved().refusesFilter(request.topicFilter())) {
+                // Security review F12: nothing guards the application's namespace yet.
+                broker.metrics().subscriptionRefused();
+                codes[i] = connection.isV5() ? ReasonCodes.NOT_AUTHORIZED : ReasonCodes.UNSPECIFIED_ERROR;
+                verdicts.add(null);
+                continue;
+            }
             CompletableFuture<MqttAck> verdict = authorize(connection, request);
             needsContainer |= !verdict.isDone();
             verdicts.add(verdict);
