@@ -42,6 +42,9 @@ final class ConnectHandler {
 
     private static final Logger LOG = Logger.getLogger(ConnectHandler.class.getName());
 
+    /** Receive Maximum when the property is absent (MQTT 5.0 section 3.2.2.3.3). */
+    private static final int DEFAULT_RECEIVE_MAXIMUM = 65535;
+
     private final MqttBroker broker;
     private final SessionLifecycle lifecycle;
 
@@ -171,9 +174,11 @@ final class ConnectHandler {
         boolean v5 = connection.isV5();
         boolean cleanStart = header.isCleanSession();
         long expiry;
+        long requestedExpiry = 0;
         if (v5) {
             Long requested = Properties5.integer(header.properties(), MqttPropertyType.SESSION_EXPIRY_INTERVAL);
-            expiry = Math.min(requested == null ? 0 : requested, config.maxSessionExpiry());
+            requestedExpiry = requested == null ? 0 : requested;
+            expiry = Math.min(requestedExpiry, config.maxSessionExpiry());
         } else {
             expiry = cleanStart ? 0 : config.maxSessionExpiry();
         }
@@ -197,6 +202,7 @@ final class ConnectHandler {
         }
         boolean reserved = reservation == SessionQuota.Reservation.NEW;
         long grantedExpiry = expiry;
+        long askedExpiry = requestedExpiry;
         int keepAlive = header.keepAliveTimeSeconds();
         // MQTT 5 clients are told the cap (Server Keep Alive, section 3.2.2.3.14); MQTT 3.1.x has no way to say it,
         // so a 3.1.x client asking for none or for more is simply held to it (security review F3).
@@ -242,7 +248,7 @@ final class ConnectHandler {
                         new IdleStateHandler(effectiveKeepAlive * 1500L, 0, 0, TimeUnit.MILLISECONDS));
             }
             ConnectDeadline.passed(ctx.pipeline());
-            ctx.writeAndFlush(connAck(connection, clientId, assigned, present, grantedExpiry,
+            ctx.writeAndFlush(connAck(connection, clientId, assigned, present, askedExpiry, grantedExpiry,
                     keepAliveCapped && v5 ? effectiveKeepAlive : -1));
             if (present) {
                 session.resendInflight();
@@ -264,30 +270,39 @@ final class ConnectHandler {
     }
 
     private MqttConnAckMessage connAck(Connection connection, String clientId, boolean assigned, boolean present,
-                                       long expiry, int serverKeepAlive) {
+                                       long requestedExpiry, long expiry, int serverKeepAlive) {
         MqttMessageBuilders.ConnAckBuilder builder = MqttMessageBuilders.connAck()
                 .returnCode(MqttConnectReturnCode.CONNECTION_ACCEPTED)
                 .sessionPresent(present);
         if (connection.isV5()) {
+            // MQTT 5.0 section 3.2.2.3: only what differs from the request or the protocol's default is sent; Retain,
+            // Wildcard Subscription, Subscription Identifier and Shared Subscription Available default to 1. (Netty's
+            // properties builder would always write Retain Available, as 0 unless set: the properties are built here.)
             BrokerConfig config = broker.config();
-            builder.properties(p -> {
-                p.maximumPacketSize(config.maxPacketSize())
-                        .receiveMaximum(config.maxInflight())
-                        .retainAvailable(true)
-                        .topicAliasMaximum(config.topicAliasMaximum())
-                        .subscriptionIdentifiersAvailable(true)
-                        .wildcardSubscriptionAvailable(true)
-                        .sharedSubscriptionAvailable(true)
-                        .sessionExpiryInterval(expiry);
-                if (assigned) {
-                    p.assignedClientId(clientId);
-                }
-                if (serverKeepAlive >= 0) {
-                    p.serverKeepAlive(serverKeepAlive);
-                }
-            });
+            MqttProperties p = new MqttProperties();
+            p.add(integer(MqttPropertyType.MAXIMUM_PACKET_SIZE, config.maxPacketSize()));
+            if (config.maxInflight() != DEFAULT_RECEIVE_MAXIMUM) {
+                p.add(integer(MqttPropertyType.RECEIVE_MAXIMUM, config.maxInflight()));
+            }
+            if (config.topicAliasMaximum() > 0) {
+                p.add(integer(MqttPropertyType.TOPIC_ALIAS_MAXIMUM, config.topicAliasMaximum()));
+            }
+            if (expiry != requestedExpiry) {
+                p.add(integer(MqttPropertyType.SESSION_EXPIRY_INTERVAL, (int) expiry));
+            }
+            if (assigned) {
+                p.add(new MqttProperties.StringProperty(MqttPropertyType.ASSIGNED_CLIENT_IDENTIFIER.value(), clientId));
+            }
+            if (serverKeepAlive >= 0) {
+                p.add(integer(MqttPropertyType.SERVER_KEEP_ALIVE, serverKeepAlive));
+            }
+            builder.properties(p);
         }
         return builder.build();
+    }
+
+    private static MqttProperties.IntegerProperty integer(MqttPropertyType type, int value) {
+        return new MqttProperties.IntegerProperty(type.value(), value);
     }
 
     private void refuseAuth(ChannelHandlerContext ctx, int level, String clientId, Authenticator.Refusal refusal) {
