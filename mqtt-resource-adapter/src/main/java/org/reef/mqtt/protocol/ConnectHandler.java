@@ -150,7 +150,7 @@ final class ConnectHandler {
                 .whenComplete((result, failure) -> ctx.executor().execute(() -> {
                     if (failure != null || result == null) {
                         LOG.log(Level.WARNING, "Client {0}: authentication failed: {1}",
-                                new Object[]{finalClientId, String.valueOf(failure)});
+                                new Object[]{LogSafe.text(finalClientId), String.valueOf(failure)});
                         refuse(ctx, level, MqttConnectReturnCode.CONNECTION_REFUSED_SERVER_UNAVAILABLE,
                                 MqttConnectReturnCode.CONNECTION_REFUSED_SERVER_UNAVAILABLE_5,
                                 "authentication unavailable");
@@ -255,7 +255,7 @@ final class ConnectHandler {
                 session.pump();
             }
             LOG.log(Level.FINE, "Client {0} connected (MQTT level {1}, keep-alive {2} s, session present {3})",
-                    new Object[]{clientId, connection.protocolLevel, effectiveKeepAlive, present});
+                    new Object[]{LogSafe.text(clientId), connection.protocolLevel, effectiveKeepAlive, present});
             ctx.channel().config().setAutoRead(true);
             opened.run();
         }, () -> {
@@ -316,7 +316,7 @@ final class ConnectHandler {
             default -> refuse(ctx, level, MqttConnectReturnCode.CONNECTION_REFUSED_NOT_AUTHORIZED,
                     MqttConnectReturnCode.CONNECTION_REFUSED_NOT_AUTHORIZED_5, "not authorized");
         }
-        LOG.log(Level.FINE, "Client {0}: CONNECT refused: {1}", new Object[]{clientId, refusal});
+        LOG.log(Level.FINE, "Client {0}: CONNECT refused: {1}", new Object[]{LogSafe.text(clientId), refusal});
     }
 
     private void protocolError(ChannelHandlerContext ctx, int level, String why) {

@@ -177,7 +177,7 @@ final class PublishHandler {
         if (failure != null) {
             broker.metrics().inflowFailed();
             LOG.log(Level.WARNING, "Client {0}: delivery to the application failed, not acknowledged: {1}",
-                    new Object[]{connection.clientId, failure.toString()});
+                    new Object[]{LogSafe.text(connection.clientId), failure.toString()});
             if (qos == 2) {
                 connection.session.execute(() -> connection.session.releaseQos2(packetId));
             }

@@ -4,6 +4,7 @@ import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.util.AttributeKey;
 import org.reef.mqtt.broker.MqttBroker;
+import org.reef.mqtt.logging.LogSafe;
 import org.reef.mqtt.session.PublishMessage;
 import org.reef.mqtt.session.Session;
 
@@ -95,7 +96,7 @@ final class SessionLifecycle {
                 publishWill(will.message());
             }
         }
-        LOG.log(Level.FINE, "Client {0} taken over by a new connection", session.clientId());
+        LOG.log(Level.FINE, "Client {0} taken over by a new connection", LogSafe.text(session.clientId()));
         if (oldConnection != null && oldConnection.isV5()) {
             old.writeAndFlush(MqttReplies.disconnect(ReasonCodes.SESSION_TAKEN_OVER, "another connection took over"))
                     .addListener(f -> old.close());
@@ -165,7 +166,7 @@ final class SessionLifecycle {
         if (will != null) {
             publishWill(will);
         }
-        LOG.log(Level.FINE, "Session of client {0} ended", session.clientId());
+        LOG.log(Level.FINE, "Session of client {0} ended", LogSafe.text(session.clientId()));
     }
 
     /** Publishes a will like any message: retained if asked, then routed. */

@@ -9,6 +9,7 @@ import io.netty.handler.codec.mqtt.MqttTopicSubscription;
 import io.netty.handler.codec.mqtt.MqttUnsubscribeMessage;
 import org.reef.mqtt.broker.BrokerConfig;
 import org.reef.mqtt.broker.MqttBroker;
+import org.reef.mqtt.logging.LogSafe;
 import org.reef.mqtt.session.Delivery;
 import org.reef.mqtt.session.PublishMessage;
 import org.reef.mqtt.session.Session;
@@ -120,7 +121,7 @@ final class SubscribeHandler {
     private void refuseWhole(ChannelHandlerContext ctx, Connection connection, int packetId, int filters) {
         broker.metrics().subscriptionRefused();
         LOG.log(Level.FINE, "Client {0}: SUBSCRIBE with {1} filters refused (at most {2})",
-                new Object[]{connection.clientId, filters, broker.config().limits().maxFiltersPerSubscribe()});
+                new Object[]{LogSafe.text(connection.clientId), filters, broker.config().limits().maxFiltersPerSubscribe()});
         int[] codes = new int[filters];
         java.util.Arrays.fill(codes, connection.isV5() ? ReasonCodes.QUOTA_EXCEEDED : ReasonCodes.UNSPECIFIED_ERROR);
         ctx.writeAndFlush(MqttReplies.subAck(packetId, codes));
@@ -171,7 +172,7 @@ final class SubscribeHandler {
             if (ack == null || !ack.accepted()) {
                 broker.metrics().subscriptionRefused();
                 LOG.log(Level.FINE, "Client {0}: subscription to {1} refused",
-                        new Object[]{connection.clientId, requests.get(i).topicFilter()});
+                        new Object[]{LogSafe.text(connection.clientId), LogSafe.text(requests.get(i).topicFilter())});
                 codes[i] = !connection.isV5() ? ReasonCodes.UNSPECIFIED_ERROR
                         : ack == null ? ReasonCodes.UNSPECIFIED_ERROR : ack.reasonCode();
                 continue;
@@ -183,7 +184,7 @@ final class SubscribeHandler {
                 // Security review F4: a new subscription beyond the session's quota; replacing one is always allowed.
                 broker.metrics().subscriptionRefused();
                 LOG.log(Level.FINE, "Client {0}: subscription refused: the session holds {1} already",
-                        new Object[]{connection.clientId, session.subscriptions().size()});
+                        new Object[]{LogSafe.text(connection.clientId), session.subscriptions().size()});
                 codes[i] = connection.isV5() ? ReasonCodes.QUOTA_EXCEEDED : ReasonCodes.UNSPECIFIED_ERROR;
                 continue;
             }
@@ -198,7 +199,7 @@ final class SubscribeHandler {
                 // MQTT 5.0 section 3.9.3: 0x97 Quota exceeded; MQTT 3.1.1 has only 0x80 Failure
                 broker.metrics().subscriptionRefused();
                 LOG.log(Level.FINE, "Client {0}: subscription to {1} refused: {2} subscribers already",
-                        new Object[]{connection.clientId, filter, ack.maxSubscribers()});
+                        new Object[]{LogSafe.text(connection.clientId), LogSafe.text(filter), ack.maxSubscribers()});
                 codes[i] = connection.isV5() ? ReasonCodes.QUOTA_EXCEEDED : ReasonCodes.UNSPECIFIED_ERROR;
                 continue;
             }
@@ -225,7 +226,7 @@ final class SubscribeHandler {
             Topics.validateTopicFilter(filter, config.maxTopicLength(), config.maxTopicLevels());
             return true;
         } catch (TopicException e) {
-            LOG.log(Level.FINE, "Client {0}: invalid filter: {1}", new Object[]{connection.clientId, e.getMessage()});
+            LOG.log(Level.FINE, "Client {0}: invalid filter: {1}", new Object[]{LogSafe.text(connection.clientId), LogSafe.text(e.getMessage())});
             return false;
         }
     }
