@@ -245,12 +245,14 @@ start_reef() {
         log "starting Reef ($label): mvn -q ${flag:+$flag }-Prun"
         (
             cd "$ROOT"
-            # No per-user send limit and no per-address connection-rate limit (the load comes from one
-            # loopback address), and the server's minimum PBKDF2 iterations (shorter IM setup); see --help.
+            # No per-user send limit and no per-address connection-rate or connection-count limit (the load
+            # comes from one loopback address), and the server's minimum PBKDF2 iterations (shorter IM setup);
+            # see --help.
             exec env REEF_MQTT_ALLOW_ANONYMOUS=true REEF_MQTT_PORT="$REEF_MQTT_PORT" \
                 REEF_HTTP_PORT="$REEF_HTTP_PORT" REEF_MANAGEMENT_PORT="$REEF_MGMT_PORT" \
                 REEF_MQTT_WS_PORT=-1 REEF_MQTT_MAX_QUEUED="$MAX_QUEUED" REEF_DATA_DIR="$data" \
-                REEF_SEND_RATE=0 REEF_MQTT_CONNECT_RATE=0 REEF_PASSWORD_ITERATIONS=100000 \
+                REEF_SEND_RATE=0 REEF_MQTT_CONNECT_RATE=0 REEF_MQTT_MAX_CONNECTIONS_PER_ADDRESS=0 \
+                REEF_PASSWORD_ITERATIONS=100000 \
                 setsid -w mvn -q $flag -Prun
         ) >"$logf" 2>&1 </dev/null &
         REEF_PID=$!

@@ -12,10 +12,12 @@ import jakarta.resource.spi.TransactionSupport;
 import jakarta.resource.spi.endpoint.MessageEndpointFactory;
 import jakarta.transaction.TransactionSynchronizationRegistry;
 import org.reef.mqtt.broker.BrokerConfig;
+import org.reef.mqtt.broker.BrokerLimits;
 import org.reef.mqtt.broker.MqttBroker;
 import org.reef.mqtt.inflow.MqttActivation;
 import org.reef.mqtt.inflow.MqttActivationSpec;
 import org.reef.mqtt.inflow.WorkDispatcher;
+import org.reef.mqtt.inflow.WorkLane;
 import org.reef.mqtt.transport.Listener;
 import org.reef.mqtt.transport.ListenerConfig;
 import org.reef.mqtt.transport.MqttServer;
@@ -33,6 +35,7 @@ import javax.sql.DataSource;
 import javax.transaction.xa.XAResource;
 import java.sql.SQLException;
 import java.util.concurrent.TimeUnit;
+import java.util.Map;
 import java.util.Objects;
 import java.util.logging.Level;
 import java.util.logging.Logger;
@@ -125,19 +128,29 @@ public class MqttResourceAdapter implements ResourceAdapter {
     @ConfigProperty(defaultValue = "128", description = "Most levels in a topic name or filter")
     private Integer maxTopicLevels = 128;
 
-    @ConfigProperty(defaultValue = "0", description = "Longest keep-alive granted in seconds (0: no cap); MQTT 5 "
-            + "clients asking for more get Server Keep Alive")
-    private Integer maxKeepAlive = 0;
+    @ConfigProperty(defaultValue = "3600", description = "Longest keep-alive granted in seconds (0: no cap); MQTT 5 "
+            + "clients asking for more (or for none) get Server Keep Alive, MQTT 3.1.x clients asking for more (or "
+            + "for none) are closed after 1.5 times this without a packet")
+    private Integer maxKeepAlive = 3600;
 
-    @ConfigProperty(defaultValue = "0", description = "Concurrent connections accepted (0: no limit)")
-    private Integer maxConnections = 0;
+    @ConfigProperty(defaultValue = "100000", description = "Concurrent connections, counted from accept whether or "
+            + "not they sent CONNECT (0: no limit); beyond it new connections are closed at accept")
+    private Integer maxConnections = 100_000;
+
+    @ConfigProperty(defaultValue = "1000", description = "Concurrent connections from one remote IP address, "
+            + "counted from accept (0: no limit); beyond it new connections from that address are closed at accept")
+    private Integer maxConnectionsPerAddress = BrokerLimits.DEFAULT_MAX_CONNECTIONS_PER_ADDRESS;
+
+    @ConfigProperty(defaultValue = "10", description = "Seconds a new connection has to complete its TLS or "
+            + "WebSocket handshake and be accepted with CONNACK; then it is closed")
+    private Integer connectTimeout = BrokerLimits.DEFAULT_CONNECT_TIMEOUT_SECONDS;
 
     @ConfigProperty(defaultValue = "64", description = "Highest MQTT 5 Topic Alias a client may use (0: none)")
     private Integer topicAliasMaximum = 64;
 
-    @ConfigProperty(defaultValue = "4294967295", description = "Longest session expiry granted in seconds; also the "
-            + "lifetime of MQTT 3.1.1 persistent sessions (4294967295: never expire)")
-    private Long maxSessionExpiry = 0xFFFF_FFFFL;
+    @ConfigProperty(defaultValue = "604800", description = "Longest session expiry granted in seconds (default 7 "
+            + "days); also the lifetime of MQTT 3.1.1 persistent sessions (4294967295: never expire)")
+    private Long maxSessionExpiry = 604_800L;
 
     @ConfigProperty(defaultValue = "50", description = "New MQTT connections per second accepted from one remote IP "
             + "address, over all listeners (0: no limit); beyond it CONNACK 0x9F (MQTT 3.1.1: 0x03) and close")
@@ -159,6 +172,63 @@ public class MqttResourceAdapter implements ResourceAdapter {
 
     /** Work waiting for the container's WorkManager; beyond it new deliveries are refused as back-pressure. */
     private static final int WORK_QUEUE_CAPACITY = 10_000;
+    @ConfigProperty(defaultValue = "100", description = "Topic filters one SUBSCRIBE may carry; a larger SUBSCRIBE is refused whole (MQTT 5: 0x97 per "
+            + "filter, MQTT 3.1.x: 0x80) without asking any endpoint")
+    private Integer maxFiltersPerSubscribe = BrokerLimits.DEFAULT_MAX_FILTERS_PER_SUBSCRIBE;
+
+    @ConfigProperty(defaultValue = "8", description = "Subscription checks of one connection waiting for the container at once; the others wait their "
+            + "turn")
+    private Integer maxPendingContainerCalls = BrokerLimits.DEFAULT_MAX_PENDING_CONTAINER_CALLS;
+
+    @ConfigProperty(defaultValue = "1000", description = "Subscriptions one session may hold; beyond it a new filter gets SUBACK 0x97 (MQTT 3.1.x: 0x80)")
+    private Integer maxSubscriptionsPerSession = BrokerLimits.DEFAULT_MAX_SUBSCRIPTIONS_PER_SESSION;
+
+    @ConfigProperty(defaultValue = "1000", description = "CONNECT authentications waiting for the container; beyond it CONNACK 0x88 (MQTT 3.1.x: 0x03)")
+    private Integer workQueueLogin = 1000;
+
+    @ConfigProperty(defaultValue = "1000", description = "Subscription checks waiting for the container; beyond it the filter gets SUBACK 0x80")
+    private Integer workQueueSubscriptionChecks = 1000;
+
+    @ConfigProperty(defaultValue = "10000", description = "Inbound messages waiting for the container; beyond it no PUBACK (MQTT 5: 0x80)")
+    private Integer workQueueInflow = 10000;
+
+    @ConfigProperty(defaultValue = "10000", description = "Connect, disconnect and delivery-report events waiting for the container; beyond it they wait, "
+            + "merged per client, and are retried: never dropped")
+    private Integer workQueueEvents = 10000;
+
+    @ConfigProperty(defaultValue = "100000", description = "Retained messages kept over all topics; a retained PUBLISH beyond it is refused (MQTT 5: PUBACK "
+            + "0x97)")
+    private Integer maxRetained = BrokerLimits.DEFAULT_MAX_RETAINED;
+
+    @ConfigProperty(defaultValue = "67108864", description = "Payload and topic bytes of all retained messages; beyond it like maxRetained")
+    private Long maxRetainedBytes = BrokerLimits.DEFAULT_MAX_RETAINED_BYTES;
+
+    @ConfigProperty(defaultValue = "1000", description = "Retained messages one user may have set (anonymous clients count as one user); beyond it like "
+            + "maxRetained")
+    private Integer maxRetainedPerUser = BrokerLimits.DEFAULT_MAX_RETAINED_PER_USER;
+
+    @ConfigProperty(defaultValue = "100", description = "Persistent sessions (client ids) one user may hold at once; beyond it CONNACK 0x97 (MQTT 3.1.x: "
+            + "0x03)")
+    private Integer maxSessionsPerUser = BrokerLimits.DEFAULT_MAX_SESSIONS_PER_USER;
+
+    @ConfigProperty(defaultValue = "16777216", description = "Payload and topic bytes queued for one session; beyond it the drop policy applies")
+    private Long maxQueuedBytes = BrokerLimits.DEFAULT_MAX_QUEUED_BYTES;
+
+    @ConfigProperty(defaultValue = "268435456", description = "Payload and topic bytes queued over all sessions; beyond it the drop policy applies")
+    private Long maxQueuedBytesTotal = BrokerLimits.DEFAULT_MAX_QUEUED_BYTES_TOTAL;
+
+    @ConfigProperty(defaultValue = "64", description = "Topic Aliases the server uses towards one MQTT 5 client, whatever larger Topic Alias Maximum "
+            + "the client offers")
+    private Integer maxOutboundTopicAliases = BrokerLimits.DEFAULT_MAX_OUTBOUND_TOPIC_ALIASES;
+
+    @ConfigProperty(defaultValue = "false", description = "Whether a client without credentials may keep a session beyond its connection; off: its session "
+            + "ends with the connection (MQTT 5 CONNACK Session Expiry Interval 0)")
+    private Boolean persistentAnonymousSessions = Boolean.FALSE;
+
+    @ConfigProperty(defaultValue = "im/#", description = "Comma-separated topic filters of namespaces reserved for the application: until an inflow endpoint "
+            + "covering one and a connection listener guarding it are active, PUBLISH, retained messages and wills "
+            + "into it and SUBSCRIBE filters reaching into it are refused (0x87; MQTT 3.1.x SUBACK 0x80)")
+    private String reservedTopics = BrokerLimits.DEFAULT_RESERVED_TOPICS;
 
     private transient WorkDispatcher dispatcher;
     /** Where each delivery learns whether its transaction committed; null if the container offers none. */
@@ -176,14 +246,21 @@ public class MqttResourceAdapter implements ResourceAdapter {
         try {
             config = new BrokerConfig(maxPacketSize, maxClientIdLength, allowAnonymous,
                     maxInflight, ioThreads, maxQueued, maxTopicLength, maxTopicLevels, maxKeepAlive, maxConnections,
-                    topicAliasMaximum, maxSessionExpiry, connectRate, connectBurst);
+                    topicAliasMaximum, maxSessionExpiry, connectRate, connectBurst, limits());
             listeners = new ListenerConfig(host, port, tlsPort, wsPort, wssPort, wsPath,
                     TlsConfig.fromProperties(tlsKeystore, tlsKeystorePassword, tlsKeystoreType, tlsTruststore,
                             tlsTruststorePassword, tlsClientAuth));
         } catch (IllegalArgumentException | NullPointerException e) {
             throw new ResourceAdapterInternalException("invalid MQTT adapter configuration: " + e.getMessage(), e);
         }
-        WorkDispatcher newDispatcher = new WorkDispatcher(context.getWorkManager(), WORK_QUEUE_CAPACITY);
+        WorkDispatcher newDispatcher;
+        try {
+            newDispatcher = new WorkDispatcher(context.getWorkManager(), Map.of(WorkLane.LOGIN, workQueueLogin,
+                    WorkLane.SUBSCRIPTION_CHECK, workQueueSubscriptionChecks, WorkLane.INFLOW, workQueueInflow,
+                    WorkLane.EVENTS, workQueueEvents));
+        } catch (IllegalArgumentException | NullPointerException e) {
+            throw new ResourceAdapterInternalException("invalid MQTT adapter configuration: " + e.getMessage(), e);
+        }
         MqttBroker newBroker = new MqttBroker(config, newDispatcher);
         MqttServer newServer = new MqttServer(newBroker, listeners);
         try {
@@ -257,6 +334,26 @@ public class MqttResourceAdapter implements ResourceAdapter {
         }
     }
 
+    /** The resource bounds from the config-properties; invalid values throw IllegalArgumentException. */
+    private BrokerLimits limits() {
+        return BrokerLimits.builder()
+                .connectTimeoutSeconds(connectTimeout)
+                .maxConnectionsPerAddress(maxConnectionsPerAddress)
+                .maxFiltersPerSubscribe(maxFiltersPerSubscribe)
+                .maxPendingContainerCalls(maxPendingContainerCalls)
+                .maxSubscriptionsPerSession(maxSubscriptionsPerSession)
+                .maxRetained(maxRetained)
+                .maxRetainedBytes(maxRetainedBytes)
+                .maxRetainedPerUser(maxRetainedPerUser)
+                .maxSessionsPerUser(maxSessionsPerUser)
+                .maxQueuedBytes(maxQueuedBytes)
+                .maxQueuedBytesTotal(maxQueuedBytesTotal)
+                .maxOutboundTopicAliases(maxOutboundTopicAliases)
+                .persistentAnonymousSessions(persistentAnonymousSessions)
+                .reservedTopics(BrokerLimits.parseFilters(reservedTopics))
+                .build();
+    }
+
     @Override
     public void stop() {
         if (server != null) {
@@ -267,6 +364,9 @@ public class MqttResourceAdapter implements ResourceAdapter {
         if (dispatcher != null) {
             dispatcher.stop();
             dispatcher = null;
+        }
+        if (broker != null) {
+            broker.connectionEvents().close();
         }
         broker = null;
         LOG.info("Reef MQTT adapter stopped");
@@ -282,7 +382,7 @@ public class MqttResourceAdapter implements ResourceAdapter {
         MqttBroker current = requireStarted();
         if (activation.isConnectionListener()) {
             mqttSpec.validate(false);
-            current.connectionEvents().add(activation);
+            current.addConnectionListener(activation);
             LOG.log(Level.INFO, "Endpoint {0} activated for connection events (namespace {1})",
                     new Object[]{endpointFactory.getActivationName(), mqttSpec.getTopicFilter()});
         } else {
@@ -504,6 +604,22 @@ public class MqttResourceAdapter implements ResourceAdapter {
         this.maxConnections = maxConnections;
     }
 
+    public Integer getMaxConnectionsPerAddress() {
+        return maxConnectionsPerAddress;
+    }
+
+    public void setMaxConnectionsPerAddress(Integer maxConnectionsPerAddress) {
+        this.maxConnectionsPerAddress = maxConnectionsPerAddress;
+    }
+
+    public Integer getConnectTimeout() {
+        return connectTimeout;
+    }
+
+    public void setConnectTimeout(Integer connectTimeout) {
+        this.connectTimeout = connectTimeout;
+    }
+
     public Integer getTopicAliasMaximum() {
         return topicAliasMaximum;
     }
@@ -536,6 +652,134 @@ public class MqttResourceAdapter implements ResourceAdapter {
         this.connectBurst = connectBurst;
     }
 
+    public Integer getMaxFiltersPerSubscribe() {
+        return maxFiltersPerSubscribe;
+    }
+
+    public void setMaxFiltersPerSubscribe(Integer maxFiltersPerSubscribe) {
+        this.maxFiltersPerSubscribe = maxFiltersPerSubscribe;
+    }
+
+    public Integer getMaxPendingContainerCalls() {
+        return maxPendingContainerCalls;
+    }
+
+    public void setMaxPendingContainerCalls(Integer maxPendingContainerCalls) {
+        this.maxPendingContainerCalls = maxPendingContainerCalls;
+    }
+
+    public Integer getMaxSubscriptionsPerSession() {
+        return maxSubscriptionsPerSession;
+    }
+
+    public void setMaxSubscriptionsPerSession(Integer maxSubscriptionsPerSession) {
+        this.maxSubscriptionsPerSession = maxSubscriptionsPerSession;
+    }
+
+    public Integer getWorkQueueLogin() {
+        return workQueueLogin;
+    }
+
+    public void setWorkQueueLogin(Integer workQueueLogin) {
+        this.workQueueLogin = workQueueLogin;
+    }
+
+    public Integer getWorkQueueSubscriptionChecks() {
+        return workQueueSubscriptionChecks;
+    }
+
+    public void setWorkQueueSubscriptionChecks(Integer workQueueSubscriptionChecks) {
+        this.workQueueSubscriptionChecks = workQueueSubscriptionChecks;
+    }
+
+    public Integer getWorkQueueInflow() {
+        return workQueueInflow;
+    }
+
+    public void setWorkQueueInflow(Integer workQueueInflow) {
+        this.workQueueInflow = workQueueInflow;
+    }
+
+    public Integer getWorkQueueEvents() {
+        return workQueueEvents;
+    }
+
+    public void setWorkQueueEvents(Integer workQueueEvents) {
+        this.workQueueEvents = workQueueEvents;
+    }
+
+    public Integer getMaxRetained() {
+        return maxRetained;
+    }
+
+    public void setMaxRetained(Integer maxRetained) {
+        this.maxRetained = maxRetained;
+    }
+
+    public Long getMaxRetainedBytes() {
+        return maxRetainedBytes;
+    }
+
+    public void setMaxRetainedBytes(Long maxRetainedBytes) {
+        this.maxRetainedBytes = maxRetainedBytes;
+    }
+
+    public Integer getMaxRetainedPerUser() {
+        return maxRetainedPerUser;
+    }
+
+    public void setMaxRetainedPerUser(Integer maxRetainedPerUser) {
+        this.maxRetainedPerUser = maxRetainedPerUser;
+    }
+
+    public Integer getMaxSessionsPerUser() {
+        return maxSessionsPerUser;
+    }
+
+    public void setMaxSessionsPerUser(Integer maxSessionsPerUser) {
+        this.maxSessionsPerUser = maxSessionsPerUser;
+    }
+
+    public Long getMaxQueuedBytes() {
+        return maxQueuedBytes;
+    }
+
+    public void setMaxQueuedBytes(Long maxQueuedBytes) {
+        this.maxQueuedBytes = maxQueuedBytes;
+    }
+
+    public Long getMaxQueuedBytesTotal() {
+        return maxQueuedBytesTotal;
+    }
+
+    public void setMaxQueuedBytesTotal(Long maxQueuedBytesTotal) {
+        this.maxQueuedBytesTotal = maxQueuedBytesTotal;
+    }
+
+    public Integer getMaxOutboundTopicAliases() {
+        return maxOutboundTopicAliases;
+    }
+
+    public void setMaxOutboundTopicAliases(Integer maxOutboundTopicAliases) {
+        this.maxOutboundTopicAliases = maxOutboundTopicAliases;
+    }
+
+    public Boolean getPersistentAnonymousSessions() {
+        return persistentAnonymousSessions;
+    }
+
+    public void setPersistentAnonymousSessions(Boolean persistentAnonymousSessions) {
+        this.persistentAnonymousSessions = persistentAnonymousSessions;
+    }
+
+    public String getReservedTopics() {
+        return reservedTopics;
+    }
+
+    public void setReservedTopics(String reservedTopics) {
+        this.reservedTopics = reservedTopics;
+    }
+
     @Override
     public boolean equals(Object o) {
         return o instanceof MqttResourceAdapter other && Objects.equals(host, other.host)
@@ -547,9 +791,27 @@ public class MqttResourceAdapter implements ResourceAdapter {
                 && Objects.equals(maxTopicLevels, other.maxTopicLevels)
                 && Objects.equals(maxKeepAlive, other.maxKeepAlive)
                 && Objects.equals(maxConnections, other.maxConnections)
+                && Objects.equals(maxConnectionsPerAddress, other.maxConnectionsPerAddress)
+                && Objects.equals(connectTimeout, other.connectTimeout)
                 && Objects.equals(topicAliasMaximum, other.topicAliasMaximum)
                 && Objects.equals(maxSessionExpiry, other.maxSessionExpiry)
                 && Objects.equals(connectRate, other.connectRate)
+                && Objects.equals(reservedTopics, other.reservedTopics)
+                && Objects.equals(persistentAnonymousSessions, other.persistentAnonymousSessions)
+                && Objects.equals(maxOutboundTopicAliases, other.maxOutboundTopicAliases)
+                && Objects.equals(maxQueuedBytesTotal, other.maxQueuedBytesTotal)
+                && Objects.equals(maxQueuedBytes, other.maxQueuedBytes)
+                && Objects.equals(maxSessionsPerUser, other.maxSessionsPerUser)
+                && Objects.equals(maxRetainedPerUser, other.maxRetainedPerUser)
+                && Objects.equals(maxRetainedBytes, other.maxRetainedBytes)
+                && Objects.equals(maxRetained, other.maxRetained)
+                && Objects.equals(workQueueEvents, other.workQueueEvents)
+                && Objects.equals(workQueueInflow, other.workQueueInflow)
+                && Objects.equals(workQueueSubscriptionChecks, other.workQueueSubscriptionChecks)
+                && Objects.equals(workQueueLogin, other.workQueueLogin)
+                && Objects.equals(maxSubscriptionsPerSession, other.maxSubscriptionsPerSession)
+                && Objects.equals(maxPendingContainerCalls, other.maxPendingContainerCalls)
+                && Objects.equals(maxFiltersPerSubscribe, other.maxFiltersPerSubscribe)
                 && Objects.equals(connectBurst, other.connectBurst)
                 && Objects.equals(tlsPort, other.tlsPort) && Objects.equals(tlsKeystore, other.tlsKeystore)
                 && Objects.equals(tlsKeystoreType, other.tlsKeystoreType)

@@ -24,11 +24,12 @@ package org.reef.mqtt.broker;
  * @param connectRate       new connections per second admitted from one remote IP address, over all listeners
  *                          (0: no limit); see {@link ConnectRateLimiter}
  * @param connectBurst      connections one address may open at once before {@code connectRate} paces it
+ * @param limits            the resource bounds against abusive clients
  */
 public record BrokerConfig(int maxPacketSize, int maxClientIdLength, boolean allowAnonymous,
                            int maxInflight, int ioThreads, int maxQueued, int maxTopicLength, int maxTopicLevels,
                            int maxKeepAlive, int maxConnections, int topicAliasMaximum, long maxSessionExpiry,
-                           int connectRate, int connectBurst) {
+                           int connectRate, int connectBurst, BrokerLimits limits) {
 
     /** Default of {@link #connectRate()}: a device reconnecting in a loop, not a user, reaches it. */
     public static final int DEFAULT_CONNECT_RATE = 50;
@@ -51,6 +52,17 @@ public record BrokerConfig(int maxPacketSize, int maxClientIdLength, boolean all
         }
         requireRange("connectRate", connectRate, 0, 1_000_000);
         requireRange("connectBurst", connectBurst, 1, 1_000_000);
+        java.util.Objects.requireNonNull(limits, "limits");
+    }
+
+    /** The settings with the default {@link BrokerLimits#forTests() limits} (no reserved namespace). */
+    public BrokerConfig(int maxPacketSize, int maxClientIdLength, boolean allowAnonymous,
+                        int maxInflight, int ioThreads, int maxQueued, int maxTopicLength, int maxTopicLevels,
+                        int maxKeepAlive, int maxConnections, int topicAliasMaximum, long maxSessionExpiry,
+                        int connectRate, int connectBurst) {
+        this(maxPacketSize, maxClientIdLength, allowAnonymous, maxInflight, ioThreads, maxQueued, maxTopicLength,
+                maxTopicLevels, maxKeepAlive, maxConnections, topicAliasMaximum, maxSessionExpiry, connectRate,
+                connectBurst, BrokerLimits.forTests());
     }
 
     private static void requireRange(String name, long value, long min, long max) {
@@ -72,6 +84,20 @@ public record BrokerConfig(int maxPacketSize, int maxClientIdLength, boolean all
     public BrokerConfig withConnectRate(int rate, int burst) {
         return new BrokerConfig(maxPacketSize, maxClientIdLength, allowAnonymous, maxInflight, ioThreads, maxQueued,
                 maxTopicLength, maxTopicLevels, maxKeepAlive, maxConnections, topicAliasMaximum, maxSessionExpiry,
-                rate, burst);
+                rate, burst, limits);
+    }
+
+    /** A copy with other resource bounds. */
+    public BrokerConfig withLimits(BrokerLimits newLimits) {
+        return new BrokerConfig(maxPacketSize, maxClientIdLength, allowAnonymous, maxInflight, ioThreads, maxQueued,
+                maxTopicLength, maxTopicLevels, maxKeepAlive, maxConnections, topicAliasMaximum, maxSessionExpiry,
+                connectRate, connectBurst, newLimits);
+    }
+
+    /** A copy with another keep-alive cap and connection limit. */
+    public BrokerConfig withConnectionBounds(int newMaxKeepAlive, int newMaxConnections) {
+        return new BrokerConfig(maxPacketSize, maxClientIdLength, allowAnonymous, maxInflight, ioThreads, maxQueued,
+                maxTopicLength, maxTopicLevels, newMaxKeepAlive, newMaxConnections, topicAliasMaximum,
+                maxSessionExpiry, connectRate, connectBurst, limits);
     }
 }

@@ -15,6 +15,8 @@ public final class BrokerMetrics {
     private final LongAdder refusedSubscriptions = new LongAdder();
     private final LongAdder queueDrops = new LongAdder();
     private final LongAdder rateLimitedConnections = new LongAdder();
+    private final LongAdder connectTimeouts = new LongAdder();
+    private final LongAdder refusedAtAccept = new LongAdder();
 
     public void connectionAccepted() {
         connections.increment();
@@ -60,6 +62,24 @@ public final class BrokerMetrics {
 
     public long rateLimitedConnectionCount() {
         return rateLimitedConnections.sum();
+    }
+
+    /** A connection closed because it was not accepted with a CONNACK within the CONNECT deadline. */
+    public void connectTimedOut() {
+        connectTimeouts.increment();
+    }
+
+    public long connectTimeoutCount() {
+        return connectTimeouts.sum();
+    }
+
+    /** A connection closed at accept because the global or the per-address connection cap was reached. */
+    public void refusedAtAccept() {
+        refusedAtAccept.increment();
+    }
+
+    public long refusedAtAcceptCount() {
+        return refusedAtAccept.sum();
     }
 
     public void subscriptionRefused() {

@@ -8,6 +8,8 @@ import org.reef.mqtt.inflow.ConnectionEvents;
 import org.reef.mqtt.inflow.InflowAuthenticator;
 import org.reef.mqtt.inflow.InflowRegistry;
 import org.reef.mqtt.session.MessageRouter;
+import org.reef.mqtt.session.QueueLimits;
+import org.reef.mqtt.session.QueuedBytes;
 import org.reef.mqtt.session.RetainedMessages;
 import org.reef.mqtt.session.Session;
 import org.reef.mqtt.session.SessionRegistry;
@@ -29,9 +31,13 @@ public final class MqttBroker {
     private final MessageRouter router = new MessageRouter(sessions);
     private final InflowRegistry inflow = new InflowRegistry();
     private final BrokerMetrics metrics = new BrokerMetrics();
-    private final RetainedMessages retained = new RetainedMessages();
+    private final RetainedMessages retained;
+    private final QueueLimits queueLimits;
+    private final SessionQuota sessionQuota;
+    private final ReservedTopics reserved;
     private final AtomicInteger connected = new AtomicInteger();
     private final ConnectRateLimiter connectRate;
+    private final ConnectionAdmission admission;
     private final ConnectionEvents connectionEvents;
     private volatile Authenticator authenticator;
     private volatile SessionStore sessionStore = SessionStore.NONE;
@@ -41,6 +47,14 @@ public final class MqttBroker {
         this.workManager = Objects.requireNonNull(workManager, "workManager");
         this.connectionEvents = new ConnectionEvents(workManager);
         this.connectRate = new ConnectRateLimiter(config.connectRate(), config.connectBurst());
+        BrokerLimits limits = config.limits();
+        this.retained = new RetainedMessages(limits.maxRetained(), limits.maxRetainedBytes(),
+                limits.maxRetainedPerUser());
+        this.queueLimits = new QueueLimits(config.maxQueued(), limits.maxQueuedBytes(),
+                new QueuedBytes(limits.maxQueuedBytesTotal()));
+        this.sessionQuota = new SessionQuota(limits.maxSessionsPerUser());
+        this.reserved = new ReservedTopics(limits.reservedTopics(), inflow, connectionEvents);
+        this.admission = new ConnectionAdmission(config.maxConnections(), config.limits().maxConnectionsPerAddress());
         this.authenticator = new InflowAuthenticator(connectionEvents, config.allowAnonymous());
     }
 
@@ -76,6 +90,35 @@ public final class MqttBroker {
     /** The per-address pace of new connections, shared by every listener. */
     public ConnectRateLimiter connectRate() {
         return connectRate;
+    }
+
+    /** What each session may queue, and the budget all sessions share. */
+    public QueueLimits queueLimits() {
+        return queueLimits;
+    }
+
+    /**
+     * Adds a connection-listener endpoint, then has it check the existing subscriptions into its namespace (see
+     * {@link SubscriptionRecheck}).
+     */
+    public void addConnectionListener(org.reef.mqtt.inflow.MqttActivation activation) {
+        connectionEvents.add(activation);
+        new SubscriptionRecheck(this, activation).start();
+    }
+
+    /** The application's reserved namespaces and whether they are open yet. */
+    public ReservedTopics reserved() {
+        return reserved;
+    }
+
+    /** The persistent sessions of each user. */
+    public SessionQuota sessionQuota() {
+        return sessionQuota;
+    }
+
+    /** The connection caps, counted from accept. */
+    public ConnectionAdmission admission() {
+        return admission;
     }
 
     public RetainedMessages retained() {

@@ -8,6 +8,7 @@ import org.reef.mqtt.api.MqttConnectionEvent;
 import org.reef.mqtt.api.MqttConnectionListener;
 import org.reef.mqtt.api.MqttDeliveryReport;
 import org.reef.mqtt.api.MqttSubscriptionRequest;
+import org.reef.mqtt.logging.LogSafe;
 import org.reef.mqtt.topic.Topics;
 
 import java.lang.reflect.Method;
@@ -16,6 +17,7 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
@@ -33,8 +35,13 @@ public final class ConnectionEvents {
     private static final Method DISCONNECTED = method("disconnected", MqttConnectionEvent.class);
     private static final Method DELIVERED = method("delivered", MqttDeliveryReport.class);
 
+    private static final int SUBMITTING = 0;
+    private static final int SUBMITTED = 1;
+    private static final int REFUSED_AT_ONCE = 2;
+
     private final WorkManager workManager;
     private final CopyOnWriteArrayList<MqttActivation> listeners = new CopyOnWriteArrayList<>();
+    private final EventOutbox outbox = new EventOutbox(this::trySend);
 
     public ConnectionEvents(WorkManager workManager) {
         this.workManager = workManager;
@@ -78,7 +85,7 @@ public final class ConnectionEvents {
             return CompletableFuture.completedFuture(
                     MqttAuthentication.refused(MqttAuthentication.Outcome.BAD_CREDENTIALS));
         }
-        return ContainerCalls.submit(workManager,
+        return ContainerCalls.submit(workManager, WorkLane.LOGIN,
                 () -> first.call(AUTHENTICATE, e -> ((MqttConnectionListener) e).authenticate(request)));
     }
 
@@ -94,56 +101,86 @@ public final class ConnectionEvents {
         return guards;
     }
 
+    /** Whether an active listener guards every topic of the namespace (a filter). */
+    public boolean covers(String namespace) {
+        for (MqttActivation listener : listeners) {
+            String guarded = listener.spec().getTopicFilter();
+            if (guarded != null && org.reef.mqtt.broker.ReservedTopics.covers(guarded, namespace)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     /** Asks one guard; a null answer counts as acceptance. */
     public CompletionStage<MqttAck> authorize(MqttActivation guard, MqttSubscriptionRequest request) {
-        return ContainerCalls.submit(workManager, () -> {
+        return ContainerCalls.submit(workManager, WorkLane.SUBSCRIPTION_CHECK, () -> {
             MqttAck ack = guard.call(AUTHORIZE, e -> ((MqttConnectionListener) e).authorizeSubscription(request));
             return ack == null ? MqttAck.ACCEPTED : ack;
         });
     }
 
     public void connected(MqttConnectionEvent event) {
-        notifyAll(CONNECTED, event, true);
+        notifyAll(CONNECTED, event.clientId(), event);
     }
 
     public void disconnected(MqttConnectionEvent event) {
-        notifyAll(DISCONNECTED, event, false);
-    }
-
-    private void notifyAll(Method method, MqttConnectionEvent event, boolean connected) {
-        for (MqttActivation listener : listeners) {
-            ContainerCalls.submit(workManager, () -> listener.call(method, e -> {
-                if (connected) {
-                    ((MqttConnectionListener) e).connected(event);
-                } else {
-                    ((MqttConnectionListener) e).disconnected(event);
-                }
-                return null;
-            })).whenComplete((ignored, failure) -> {
-                if (failure != null) {
-                    LOG.log(Level.WARNING, "Client {0}: connection event {1} failed: {2}",
-                            new Object[]{event.clientId(), method.getName(), failure.toString()});
-                }
-            });
-        }
+        notifyAll(DISCONNECTED, event.clientId(), event);
     }
 
     /** Reports acknowledged tracked deliveries to every connection listener. */
     public void delivered(MqttDeliveryReport report) {
+        notifyAll(DELIVERED, report.clientId(), report);
+    }
+
+    /**
+     * Hands an event to every listener, each a Work in the events lane. Never dropped: what the queue refuses, and
+     * what must follow such an event of the same client, waits in the {@link EventOutbox}.
+     */
+    private void notifyAll(Method method, String clientId, Object event) {
         for (MqttActivation listener : listeners) {
-            ContainerCalls.submit(workManager, () -> listener.call(DELIVERED, e -> {
-                ((MqttConnectionListener) e).delivered(report);
-                return null;
-            })).whenComplete((ignored, failure) -> {
-                if (failure != null) {
-                    LOG.log(Level.WARNING, "Client {0}: delivery report failed: {1}",
-                            new Object[]{report.clientId(), failure.toString()});
-                }
-            });
+            EventOutbox.Pending pending = new EventOutbox.Pending(clientId, listener, method, event);
+            if (outbox.holds(clientId) || !trySend(pending)) {
+                outbox.keep(pending);
+            }
         }
+    }
+
+    private static void deliver(Method method, MqttConnectionListener listener, Object event) {
+        if (method == DELIVERED) {
+            listener.delivered((MqttDeliveryReport) event);
+        } else if (method == CONNECTED) {
+            listener.connected((MqttConnectionEvent) event);
+        } else {
+            listener.disconnected((MqttConnectionEvent) event);
+        }
+    }
+
+    /** Submits one event; false if the queue refused it at once. A later refusal puts it in the outbox. */
+    private boolean trySend(EventOutbox.Pending pending) {
+        AtomicInteger state = new AtomicInteger(SUBMITTING);
+        ContainerCalls.submitOrElse(workManager, WorkLane.EVENTS, () -> pending.listener().call(pending.method(), e -> {
+            deliver(pending.method(), (MqttConnectionListener) e, pending.event());
+            return null;
+        }), refusal -> {
+            if (!state.compareAndSet(SUBMITTING, REFUSED_AT_ONCE)) {
+                outbox.keep(pending);
+            }
+        }).whenComplete((ignored, failure) -> {
+            if (failure != null) {
+                LOG.log(Level.WARNING, "Client {0}: connection event {1} failed: {2}",
+                        new Object[]{LogSafe.text(pending.clientId()), pending.method().getName(), failure.toString()});
+            }
+        });
+        return state.compareAndSet(SUBMITTING, SUBMITTED);
     }
 
     public int size() {
         return listeners.size();
+    }
+
+    /** Stops retrying refused events (the adapter stops). */
+    public void close() {
+        outbox.close();
     }
 }

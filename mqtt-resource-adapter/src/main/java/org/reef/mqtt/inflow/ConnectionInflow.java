@@ -4,6 +4,7 @@ import jakarta.resource.spi.work.Work;
 import jakarta.resource.spi.work.WorkException;
 import jakarta.resource.spi.work.WorkManager;
 import org.reef.mqtt.api.MqttAck;
+import org.reef.mqtt.logging.LogSafe;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -76,7 +77,7 @@ public final class ConnectionInflow {
         } catch (WorkException | RuntimeException e) {
             scheduled.set(false);
             LOG.log(Level.WARNING, "Client {0}: the WorkManager refused inbound delivery: {1}",
-                    new Object[]{clientId, e.toString()});
+                    new Object[]{LogSafe.text(clientId), e.toString()});
             failAll(e);
         }
     }

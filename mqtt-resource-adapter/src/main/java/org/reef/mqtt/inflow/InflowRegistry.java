@@ -43,6 +43,17 @@ public final class InflowRegistry {
         return matched == null ? List.of() : matched;
     }
 
+    /** Whether an active endpoint's filter covers every topic of the namespace (a filter). */
+    public boolean covers(String namespace) {
+        for (MqttActivation activation : activations) {
+            String filter = activation.spec().getTopicFilter();
+            if (filter != null && org.reef.mqtt.broker.ReservedTopics.covers(filter, namespace)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     public int size() {
         return activations.size();
     }

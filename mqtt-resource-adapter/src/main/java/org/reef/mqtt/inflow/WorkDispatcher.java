@@ -7,6 +7,10 @@ import jakarta.resource.spi.work.WorkListener;
 import jakarta.resource.spi.work.WorkManager;
 import jakarta.resource.spi.work.WorkRejectedException;
 
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Map;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
@@ -17,8 +21,12 @@ import java.util.logging.Logger;
  * Hands Work to the container's WorkManager without ever blocking the caller. The container's {@code scheduleWork}
  * blocks while its thread pool and queue are full (WildFly's default JCA pool does), and the callers here are Netty
  * event loops, which must never wait: so scheduling only puts the Work on a bounded queue of the adapter's own, and
- * one dispatcher thread passes it on, waiting for the container when it must. A full queue refuses at once, which
+ * a dispatcher thread passes it on, waiting for the container when it must. A full queue refuses at once, which
  * the callers treat as back-pressure (no acknowledgement, CONNACK "server unavailable").
+ *
+ * <p>Each {@link WorkLane} has its own queue, capacity and dispatcher thread (security review F6): a flood of
+ * subscription checks or inbound messages fills only its own queue, and a container pool that makes one lane wait
+ * does not hold up the others' hand-over. Work that is no {@link LanedWork} is inflow.
  */
 public final class WorkDispatcher implements WorkManager {
 
@@ -27,26 +35,54 @@ public final class WorkDispatcher implements WorkManager {
     private static final long RETRY_MILLIS = 10_000;
 
     private final WorkManager container;
-    private final BlockingQueue<Work> queue;
-    private final Thread thread;
+    private final Map<WorkLane, BlockingQueue<Work>> queues = new EnumMap<>(WorkLane.class);
+    private final List<Thread> threads = new ArrayList<>();
     private volatile boolean running = true;
 
     private final long retryMillis;
 
+    /** A dispatcher whose every lane holds up to {@code capacity} Work. */
     public WorkDispatcher(WorkManager container, int capacity) {
-        this(container, capacity, RETRY_MILLIS);
+        this(container, sameForAll(capacity), RETRY_MILLIS);
+    }
+
+    /** A dispatcher with a capacity per lane; every lane must have one. */
+    public WorkDispatcher(WorkManager container, Map<WorkLane, Integer> capacities) {
+        this(container, capacities, RETRY_MILLIS);
     }
 
     WorkDispatcher(WorkManager container, int capacity, long retryMillis) {
-        this.retryMillis = retryMillis;
-        this.container = container;
-        this.queue = new LinkedBlockingQueue<>(capacity);
-        this.thread = new Thread(this::dispatch, "reef-mqtt-dispatch");
-        this.thread.setDaemon(true);
-        this.thread.start();
+        this(container, sameForAll(capacity), retryMillis);
     }
 
-    private void dispatch() {
+    private WorkDispatcher(WorkManager container, Map<WorkLane, Integer> capacities, long retryMillis) {
+        this.retryMillis = retryMillis;
+        this.container = container;
+        for (WorkLane lane : WorkLane.values()) {
+            Integer capacity = capacities.get(lane);
+            if (capacity == null || capacity < 1) {
+                throw new IllegalArgumentException("work queue capacity of " + lane + " must be at least 1: "
+                        + capacity);
+            }
+            BlockingQueue<Work> queue = new LinkedBlockingQueue<>(capacity);
+            queues.put(lane, queue);
+            Thread thread = new Thread(() -> dispatch(queue),
+                    "reef-mqtt-dispatch-" + lane.name().toLowerCase(java.util.Locale.ROOT));
+            thread.setDaemon(true);
+            threads.add(thread);
+        }
+        threads.forEach(Thread::start);
+    }
+
+    private static Map<WorkLane, Integer> sameForAll(int capacity) {
+        Map<WorkLane, Integer> capacities = new EnumMap<>(WorkLane.class);
+        for (WorkLane lane : WorkLane.values()) {
+            capacities.put(lane, capacity);
+        }
+        return capacities;
+    }
+
+    private void dispatch(BlockingQueue<Work> queue) {
         while (running) {
             Work work;
             try {
@@ -96,25 +132,32 @@ public final class WorkDispatcher implements WorkManager {
         work.release();
     }
 
-    /** Stops the dispatcher thread, waiting for it with a bound; Work still queued is released. */
+    /** Stops the dispatcher threads, waiting for them with a bound; Work still queued is released. */
     public void stop() {
         running = false;
-        thread.interrupt();
-        try {
-            thread.join(TimeUnit.SECONDS.toMillis(10));
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
+        threads.forEach(Thread::interrupt);
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        for (Thread thread : threads) {
+            try {
+                thread.join(Math.max(1, TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime())));
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                break;
+            }
         }
-        Work left;
-        while ((left = queue.poll()) != null) {
-            refuse(left, new WorkRejectedException("the adapter is stopping"));
+        for (BlockingQueue<Work> queue : queues.values()) {
+            Work left;
+            while ((left = queue.poll()) != null) {
+                refuse(left, new WorkRejectedException("the adapter is stopping"));
+            }
         }
     }
 
     @Override
     public void scheduleWork(Work work) throws WorkException {
-        if (!running || !queue.offer(work)) {
-            throw new WorkRejectedException("the adapter's work queue is full");
+        WorkLane lane = work instanceof LanedWork laned ? laned.lane() : WorkLane.INFLOW;
+        if (!running || !queues.get(lane).offer(work)) {
+            throw new WorkRejectedException("the adapter's " + lane + " work queue is full");
         }
     }
 

@@ -14,6 +14,8 @@ import org.reef.mqtt.api.MqttDeliveryReport;
 import org.reef.mqtt.broker.Authenticator;
 import org.reef.mqtt.broker.BrokerConfig;
 import org.reef.mqtt.broker.MqttBroker;
+import org.reef.mqtt.broker.SessionQuota;
+import org.reef.mqtt.logging.LogSafe;
 import org.reef.mqtt.inflow.ConnectionInflow;
 import org.reef.mqtt.session.ConnectionLimits;
 import org.reef.mqtt.session.PublishMessage;
@@ -39,6 +41,9 @@ import java.util.logging.Logger;
 final class ConnectHandler {
 
     private static final Logger LOG = Logger.getLogger(ConnectHandler.class.getName());
+
+    /** Receive Maximum when the property is absent (MQTT 5.0 section 3.2.2.3.3). */
+    private static final int DEFAULT_RECEIVE_MAXIMUM = 65535;
 
     private final MqttBroker broker;
     private final SessionLifecycle lifecycle;
@@ -117,7 +122,8 @@ final class ConnectHandler {
                 return;
             }
             if (!broker.inflow().match(payload.willTopic()).isEmpty()
-                    || !broker.connectionEvents().guardsOf(payload.willTopic()).isEmpty()) {
+                    || !broker.connectionEvents().guardsOf(payload.willTopic()).isEmpty()
+                    || broker.reserved().refusesTopic(payload.willTopic())) {
                 // A will is published by the server without the application's checks: not into its namespaces.
                 refuse(ctx, level, MqttConnectReturnCode.CONNECTION_REFUSED_NOT_AUTHORIZED,
                         MqttConnectReturnCode.CONNECTION_REFUSED_NOT_AUTHORIZED_5,
@@ -133,12 +139,6 @@ final class ConnectHandler {
                     PublishMessage.expiryFromNow(expiry == null ? 0 : expiry)), delay == null ? 0 : delay);
         }
 
-        if (config.maxConnections() > 0 && broker.connected().get() >= config.maxConnections()) {
-            refuse(ctx, level, MqttConnectReturnCode.CONNECTION_REFUSED_SERVER_UNAVAILABLE,
-                    MqttConnectReturnCode.CONNECTION_REFUSED_QUOTA_EXCEEDED, "too many connections");
-            return;
-        }
-
         String username = header.hasUserName() ? payload.userName() : null;
         byte[] password = header.hasPassword() ? payload.passwordInBytes() : null;
         String finalClientId = clientId;
@@ -150,7 +150,7 @@ final class ConnectHandler {
                 .whenComplete((result, failure) -> ctx.executor().execute(() -> {
                     if (failure != null || result == null) {
                         LOG.log(Level.WARNING, "Client {0}: authentication failed: {1}",
-                                new Object[]{finalClientId, String.valueOf(failure)});
+                                new Object[]{LogSafe.text(finalClientId), String.valueOf(failure)});
                         refuse(ctx, level, MqttConnectReturnCode.CONNECTION_REFUSED_SERVER_UNAVAILABLE,
                                 MqttConnectReturnCode.CONNECTION_REFUSED_SERVER_UNAVAILABLE_5,
                                 "authentication unavailable");
@@ -174,25 +174,52 @@ final class ConnectHandler {
         boolean v5 = connection.isV5();
         boolean cleanStart = header.isCleanSession();
         long expiry;
+        long requestedExpiry = 0;
         if (v5) {
             Long requested = Properties5.integer(header.properties(), MqttPropertyType.SESSION_EXPIRY_INTERVAL);
-            expiry = Math.min(requested == null ? 0 : requested, config.maxSessionExpiry());
+            requestedExpiry = requested == null ? 0 : requested;
+            expiry = Math.min(requestedExpiry, config.maxSessionExpiry());
         } else {
             expiry = cleanStart ? 0 : config.maxSessionExpiry();
         }
+        if (username == null && expiry > 0 && !config.limits().persistentAnonymousSessions()) {
+            // Security review F8: an anonymous client cannot squat a client id with a session that outlives it. The
+            // session ends with the connection; MQTT 5 clients see Session Expiry Interval 0 in CONNACK.
+            expiry = 0;
+        }
+        SessionQuota.Reservation reservation = null;
+        if (expiry > 0 && username != null) {
+            reservation = broker.sessionQuota().reserve(username, clientId);
+            if (reservation == SessionQuota.Reservation.REFUSED) {
+                // Security review F4: MQTT 5.0 section 3.2.2.2 0x97 Quota exceeded; MQTT 3.1.x has only 0x03.
+                LOG.log(Level.FINE, "Client {0}: user {1} holds {2} persistent sessions already",
+                        new Object[]{LogSafe.text(clientId), LogSafe.text(username),
+                                config.limits().maxSessionsPerUser()});
+                refuse(ctx, connection.protocolLevel, MqttConnectReturnCode.CONNECTION_REFUSED_SERVER_UNAVAILABLE,
+                        MqttConnectReturnCode.CONNECTION_REFUSED_QUOTA_EXCEEDED, "persistent session quota exceeded");
+                return;
+            }
+        }
+        boolean reserved = reservation == SessionQuota.Reservation.NEW;
+        long grantedExpiry = expiry;
+        long askedExpiry = requestedExpiry;
         int keepAlive = header.keepAliveTimeSeconds();
-        boolean keepAliveCapped = v5 && config.maxKeepAlive() > 0 && (keepAlive == 0 || keepAlive > config.maxKeepAlive());
+        // MQTT 5 clients are told the cap (Server Keep Alive, section 3.2.2.3.14); MQTT 3.1.x has no way to say it,
+        // so a 3.1.x client asking for none or for more is simply held to it (security review F3).
+        boolean keepAliveCapped = config.maxKeepAlive() > 0 && (keepAlive == 0 || keepAlive > config.maxKeepAlive());
         int effectiveKeepAlive = keepAliveCapped ? config.maxKeepAlive() : keepAlive;
         Long topicAliasMaximum = v5 ? Properties5.integer(header.properties(), MqttPropertyType.TOPIC_ALIAS_MAXIMUM) : null;
         ConnectionLimits limits = new ConnectionLimits(connection.protocolLevel,
                 (int) Math.min(receiveMaximum == null ? 65535 : receiveMaximum, config.maxInflight()),
                 maximumPacketSize == null ? Long.MAX_VALUE : maximumPacketSize,
-                topicAliasMaximum == null ? 0 : topicAliasMaximum.intValue());
+                // Security review F4: the server's maximum, not the client's offer, bounds the alias map.
+                topicAliasMaximum == null ? 0
+                        : Math.min(topicAliasMaximum.intValue(), config.limits().maxOutboundTopicAliases()));
 
         lifecycle.open(ctx, clientId, username, cleanStart, (session, present) -> {
             if (!ctx.channel().isActive()) {
                 // The client left while its session was being prepared: treat it as a disconnect.
-                session.expiryIntervalSeconds(expiry);
+                session.expiryIntervalSeconds(grantedExpiry);
                 session.attach(ctx.channel(), limits);
                 connection.session = session;
                 lifecycle.closed(ctx.channel(), connection);
@@ -203,14 +230,15 @@ final class ConnectHandler {
             connection.username = username;
             connection.session = session;
             connection.sessionResumed = present;
-            connection.persistent = expiry > 0;
+            connection.persistent = grantedExpiry > 0;
             session.dropListener(broker.metrics()::queueDropped);
             session.reporter((s, acked, dropped, oversized) -> broker.connectionEvents().delivered(
                     new MqttDeliveryReport(s.clientId(), s.username(), acked, dropped, oversized)));
             connection.will.set(will);
             connection.inflow = new ConnectionInflow(broker.workManager(), clientId);
+            connection.containerCalls = new ContainerCallGate(config.limits().maxPendingContainerCalls());
             ctx.channel().attr(SessionLifecycle.CONNECTION).set(connection);
-            session.expiryIntervalSeconds(expiry);
+            session.expiryIntervalSeconds(grantedExpiry);
             session.attach(ctx.channel(), limits);
             session.persistConnected();
             broker.connected().incrementAndGet();
@@ -220,16 +248,21 @@ final class ConnectHandler {
                 ctx.pipeline().addBefore(ctx.name(), "keepAlive",
                         new IdleStateHandler(effectiveKeepAlive * 1500L, 0, 0, TimeUnit.MILLISECONDS));
             }
-            ctx.writeAndFlush(connAck(connection, clientId, assigned, present, expiry, keepAliveCapped ? effectiveKeepAlive : -1));
+            ConnectDeadline.passed(ctx.pipeline());
+            ctx.writeAndFlush(connAck(connection, clientId, assigned, present, askedExpiry, grantedExpiry,
+                    keepAliveCapped && v5 ? effectiveKeepAlive : -1));
             if (present) {
                 session.resendInflight();
                 session.pump();
             }
             LOG.log(Level.FINE, "Client {0} connected (MQTT level {1}, keep-alive {2} s, session present {3})",
-                    new Object[]{clientId, connection.protocolLevel, effectiveKeepAlive, present});
+                    new Object[]{LogSafe.text(clientId), connection.protocolLevel, effectiveKeepAlive, present});
             ctx.channel().config().setAutoRead(true);
             opened.run();
         }, () -> {
+            if (reserved) {
+                broker.sessionQuota().release(username, clientId);
+            }
             broker.metrics().authenticationRefused();
             refuse(ctx, connection.protocolLevel, MqttConnectReturnCode.CONNECTION_REFUSED_NOT_AUTHORIZED,
                     MqttConnectReturnCode.CONNECTION_REFUSED_NOT_AUTHORIZED_5,
@@ -238,30 +271,39 @@ final class ConnectHandler {
     }
 
     private MqttConnAckMessage connAck(Connection connection, String clientId, boolean assigned, boolean present,
-                                       long expiry, int serverKeepAlive) {
+                                       long requestedExpiry, long expiry, int serverKeepAlive) {
         MqttMessageBuilders.ConnAckBuilder builder = MqttMessageBuilders.connAck()
                 .returnCode(MqttConnectReturnCode.CONNECTION_ACCEPTED)
                 .sessionPresent(present);
         if (connection.isV5()) {
+            // MQTT 5.0 section 3.2.2.3: only what differs from the request or the protocol's default is sent; Retain,
+            // Wildcard Subscription, Subscription Identifier and Shared Subscription Available default to 1. (Netty's
+            // properties builder would always write Retain Available, as 0 unless set: the properties are built here.)
             BrokerConfig config = broker.config();
-            builder.properties(p -> {
-                p.maximumPacketSize(config.maxPacketSize())
-                        .receiveMaximum(config.maxInflight())
-                        .retainAvailable(true)
-                        .topicAliasMaximum(config.topicAliasMaximum())
-                        .subscriptionIdentifiersAvailable(true)
-                        .wildcardSubscriptionAvailable(true)
-                        .sharedSubscriptionAvailable(true)
-                        .sessionExpiryInterval(expiry);
-                if (assigned) {
-                    p.assignedClientId(clientId);
-                }
-                if (serverKeepAlive >= 0) {
-                    p.serverKeepAlive(serverKeepAlive);
-                }
-            });
+            MqttProperties p = new MqttProperties();
+            p.add(integer(MqttPropertyType.MAXIMUM_PACKET_SIZE, config.maxPacketSize()));
+            if (config.maxInflight() != DEFAULT_RECEIVE_MAXIMUM) {
+                p.add(integer(MqttPropertyType.RECEIVE_MAXIMUM, config.maxInflight()));
+            }
+            if (config.topicAliasMaximum() > 0) {
+                p.add(integer(MqttPropertyType.TOPIC_ALIAS_MAXIMUM, config.topicAliasMaximum()));
+            }
+            if (expiry != requestedExpiry) {
+                p.add(integer(MqttPropertyType.SESSION_EXPIRY_INTERVAL, (int) expiry));
+            }
+            if (assigned) {
+                p.add(new MqttProperties.StringProperty(MqttPropertyType.ASSIGNED_CLIENT_IDENTIFIER.value(), clientId));
+            }
+            if (serverKeepAlive >= 0) {
+                p.add(integer(MqttPropertyType.SERVER_KEEP_ALIVE, serverKeepAlive));
+            }
+            builder.properties(p);
         }
         return builder.build();
+    }
+
+    private static MqttProperties.IntegerProperty integer(MqttPropertyType type, int value) {
+        return new MqttProperties.IntegerProperty(type.value(), value);
     }
 
     private void refuseAuth(ChannelHandlerContext ctx, int level, String clientId, Authenticator.Refusal refusal) {
@@ -275,7 +317,7 @@ final class ConnectHandler {
             default -> refuse(ctx, level, MqttConnectReturnCode.CONNECTION_REFUSED_NOT_AUTHORIZED,
                     MqttConnectReturnCode.CONNECTION_REFUSED_NOT_AUTHORIZED_5, "not authorized");
         }
-        LOG.log(Level.FINE, "Client {0}: CONNECT refused: {1}", new Object[]{clientId, refusal});
+        LOG.log(Level.FINE, "Client {0}: CONNECT refused: {1}", new Object[]{LogSafe.text(clientId), refusal});
     }
 
     private void protocolError(ChannelHandlerContext ctx, int level, String why) {

@@ -38,6 +38,8 @@ final class Connection {
      * packet after it are held, in order, and reading is off until a delivery completes.
      */
     boolean paced;
+    /** Subscription checks of this connection waiting for the container, bounded; set at CONNECT. */
+    ContainerCallGate containerCalls;
     /** Inbound QoS 1/2 messages not yet acknowledged, against the server's Receive Maximum (MQTT 5). */
     int inboundUnacknowledged;
     /** Topic Aliases the client set for this connection (MQTT 5.0 section 3.3.2.3.4). */

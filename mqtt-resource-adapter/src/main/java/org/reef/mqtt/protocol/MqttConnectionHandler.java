@@ -22,6 +22,7 @@ import io.netty.util.AttributeKey;
 import io.netty.util.ReferenceCountUtil;
 import org.reef.mqtt.api.MqttConnectionEvent;
 import org.reef.mqtt.broker.MqttBroker;
+import org.reef.mqtt.logging.LogSafe;
 import org.reef.mqtt.session.Session;
 
 import java.util.ArrayDeque;
@@ -325,7 +326,7 @@ public final class MqttConnectionHandler extends ChannelInboundHandlerAdapter im
     }
 
     private String describe(ChannelHandlerContext ctx) {
-        return connection.clientId != null ? "Client " + connection.clientId
+        return connection.clientId != null ? "Client " + LogSafe.text(connection.clientId)
                 : String.valueOf(ctx.channel().remoteAddress());
     }
 }

@@ -8,6 +8,7 @@ import io.netty.handler.codec.mqtt.MqttPublishMessage;
 import org.reef.mqtt.api.MqttAck;
 import org.reef.mqtt.api.MqttInboundMessage;
 import org.reef.mqtt.broker.BrokerConfig;
+import org.reef.mqtt.logging.LogSafe;
 import org.reef.mqtt.broker.MqttBroker;
 import org.reef.mqtt.inflow.InflowDelivery;
 import org.reef.mqtt.inflow.MqttActivation;
@@ -94,13 +95,30 @@ final class PublishHandler {
                 publish.fixedHeader().isRetain(), connection.clientId, Properties5.passThrough(properties),
                 PublishMessage.expiryFromNow(expiry == null ? 0 : expiry));
 
+        if (broker.reserved().refusesTopic(topic)) {
+            // Security review F12: the application's namespace is closed until its endpoints are active. MQTT 5:
+            // 0x87 Not authorized; MQTT 3.1.x cannot refuse a PUBLISH and acknowledges it [MQTT-3.3.5-2].
+            broker.metrics().publishRefused();
+            LOG.log(Level.FINE, "Client {0}: PUBLISH to {1} refused: its namespace is not open yet",
+                    new Object[]{LogSafe.text(connection.clientId), LogSafe.text(topic)});
+            acknowledge(ctx, connection, packetId, qos, connection.isV5() ? ReasonCodes.NOT_AUTHORIZED
+                    : ReasonCodes.SUCCESS, connection.isV5() ? "namespace not available yet" : null);
+            return;
+        }
         List<MqttActivation> activations = broker.inflow().match(topic);
         if (activations.isEmpty()) {
+            if (message.retain() && !broker.retained().retain(message, connection.username)) {
+                // Security review F4: over a retained-message quota, the message is refused whole. MQTT 5: 0x97
+                // Quota exceeded; MQTT 3.1.x cannot refuse a PUBLISH and acknowledges it [MQTT-3.3.5-2].
+                broker.metrics().publishRefused();
+                LOG.log(Level.FINE, "Client {0}: retained message on {1} refused: quota exceeded",
+                        new Object[]{LogSafe.text(connection.clientId), LogSafe.text(topic)});
+                acknowledge(ctx, connection, packetId, qos, connection.isV5() ? ReasonCodes.QUOTA_EXCEEDED
+                        : ReasonCodes.SUCCESS, connection.isV5() ? "retained message quota exceeded" : null);
+                return;
+            }
             if (qos == 2) {
                 session.receiveQos2(packetId);
-            }
-            if (message.retain()) {
-                broker.retained().retain(message);
             }
             int delivered = broker.router().route(message);
             acknowledge(ctx, connection, packetId, qos,
@@ -159,7 +177,7 @@ final class PublishHandler {
         if (failure != null) {
             broker.metrics().inflowFailed();
             LOG.log(Level.WARNING, "Client {0}: delivery to the application failed, not acknowledged: {1}",
-                    new Object[]{connection.clientId, failure.toString()});
+                    new Object[]{LogSafe.text(connection.clientId), failure.toString()});
             if (qos == 2) {
                 connection.session.execute(() -> connection.session.releaseQos2(packetId));
             }

@@ -5,6 +5,7 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.util.AttributeKey;
 import io.netty.util.concurrent.EventExecutor;
 import org.reef.mqtt.broker.MqttBroker;
+import org.reef.mqtt.logging.LogSafe;
 import org.reef.mqtt.session.PublishMessage;
 import org.reef.mqtt.session.Session;
 import org.reef.mqtt.session.StoredSession;
@@ -50,7 +51,7 @@ final class SessionLifecycle {
 
     private void open(ChannelHandlerContext ctx, String clientId, String username, boolean cleanStart,
                       BiConsumer<Session, Boolean> ready, Runnable refused, int attempt) {
-        Session created = new Session(clientId, username, ctx.channel().eventLoop(), broker.config().maxQueued());
+        Session created = new Session(clientId, username, ctx.channel().eventLoop(), broker.queueLimits());
         created.store(broker.sessionStore());
         Session existing = broker.sessions().putIfAbsent(created);
         if (existing == null) {
@@ -99,7 +100,7 @@ final class SessionLifecycle {
                 publishWill(will.message());
             }
         }
-        LOG.log(Level.FINE, "Client {0} taken over by a new connection", session.clientId());
+        LOG.log(Level.FINE, "Client {0} taken over by a new connection", LogSafe.text(session.clientId()));
         if (oldConnection != null && oldConnection.isV5()) {
             old.writeAndFlush(MqttReplies.disconnect(ReasonCodes.SESSION_TAKEN_OVER, "another connection took over"))
                     .addListener(f -> old.close());
@@ -161,7 +162,7 @@ final class SessionLifecycle {
      * session of that client id exists already.
      */
     Session restore(StoredSession stored, EventExecutor owner) {
-        Session session = new Session(stored.clientId(), stored.username(), owner, broker.config().maxQueued());
+        Session session = new Session(stored.clientId(), stored.username(), owner, broker.queueLimits());
         session.store(broker.sessionStore());
         session.restore(stored);
         if (broker.sessions().putIfAbsent(session) != null) {
@@ -197,10 +198,11 @@ final class SessionLifecycle {
         session.persistEnded();
         session.end();
         broker.sessions().remove(session);
+        broker.sessionQuota().release(session.username(), session.clientId());
         if (will != null) {
             publishWill(will);
         }
-        LOG.log(Level.FINE, "Session of client {0} ended", session.clientId());
+        LOG.log(Level.FINE, "Session of client {0} ended", LogSafe.text(session.clientId()));
     }
 
     /** Publishes a will like any message: retained if asked, then routed. */

@@ -9,6 +9,7 @@ import io.netty.handler.codec.mqtt.MqttTopicSubscription;
 import io.netty.handler.codec.mqtt.MqttUnsubscribeMessage;
 import org.reef.mqtt.broker.BrokerConfig;
 import org.reef.mqtt.broker.MqttBroker;
+import org.reef.mqtt.logging.LogSafe;
 import org.reef.mqtt.session.Delivery;
 import org.reef.mqtt.session.PublishMessage;
 import org.reef.mqtt.session.Session;
@@ -65,6 +66,10 @@ final class SubscribeHandler {
             control.disconnect(ctx, connection, ReasonCodes.PROTOCOL_ERROR, "SUBSCRIBE without filters");
             return;
         }
+        if (requests.size() > broker.config().limits().maxFiltersPerSubscribe()) {
+            refuseWhole(ctx, connection, packetId, requests.size());
+            return;
+        }
         for (MqttTopicSubscription request : requests) {
             if (Topics.isShared(request.topicFilter()) && request.option().isNoLocal()) {
                 // MQTT 5.0 section 3.8.3.1: No Local on a shared subscription is a protocol error [MQTT-3.8.3-4]
@@ -79,6 +84,13 @@ final class SubscribeHandler {
             MqttTopicSubscription request = requests.get(i);
             if (!validFilter(connection, request.topicFilter())) {
                 codes[i] = connection.isV5() ? ReasonCodes.TOPIC_FILTER_INVALID : ReasonCodes.UNSPECIFIED_ERROR;
+                verdicts.add(null);
+                continue;
+            }
+            if (broker.reserved().refusesFilter(request.topicFilter())) {
+                // Security review F12: nothing guards the application's namespace yet.
+                broker.metrics().subscriptionRefused();
+                codes[i] = connection.isV5() ? ReasonCodes.NOT_AUTHORIZED : ReasonCodes.UNSPECIFIED_ERROR;
                 verdicts.add(null);
                 continue;
             }
@@ -102,6 +114,20 @@ final class SubscribeHandler {
     }
 
     /**
+     * A SUBSCRIBE with more filters than the server takes in one packet (security review F6) changes nothing and asks
+     * no one: every filter is refused with 0x97 Quota exceeded (MQTT 5.0 section 3.9.3), or 0x80 Failure for MQTT
+     * 3.1.x, which has no other refusal.
+     */
+    private void refuseWhole(ChannelHandlerContext ctx, Connection connection, int packetId, int filters) {
+        broker.metrics().subscriptionRefused();
+        LOG.log(Level.FINE, "Client {0}: SUBSCRIBE with {1} filters refused (at most {2})",
+                new Object[]{LogSafe.text(connection.clientId), filters, broker.config().limits().maxFiltersPerSubscribe()});
+        int[] codes = new int[filters];
+        java.util.Arrays.fill(codes, connection.isV5() ? ReasonCodes.QUOTA_EXCEEDED : ReasonCodes.UNSPECIFIED_ERROR);
+        ctx.writeAndFlush(MqttReplies.subAck(packetId, codes));
+    }
+
+    /**
      * Asks every endpoint guarding a namespace the filter reaches into; the first refusal wins, and the conditions of
      * several acceptances add up (connection-scoped if any says so, the smallest subscriber limit).
      */
@@ -113,7 +139,8 @@ final class SubscribeHandler {
                 connection.sessionResumed, connection.connectionId);
         for (MqttActivation guard : guards) {
             verdict = verdict.thenCompose(previous -> previous.accepted()
-                    ? broker.connectionEvents().authorize(guard, question).toCompletableFuture()
+                    ? connection.containerCalls.submit(
+                            () -> broker.connectionEvents().authorize(guard, question).toCompletableFuture())
                             .thenApply(next -> next.accepted() ? both(previous, next) : next)
                     : CompletableFuture.completedFuture(previous));
         }
@@ -145,13 +172,22 @@ final class SubscribeHandler {
             if (ack == null || !ack.accepted()) {
                 broker.metrics().subscriptionRefused();
                 LOG.log(Level.FINE, "Client {0}: subscription to {1} refused",
-                        new Object[]{connection.clientId, requests.get(i).topicFilter()});
+                        new Object[]{LogSafe.text(connection.clientId), LogSafe.text(requests.get(i).topicFilter())});
                 codes[i] = !connection.isV5() ? ReasonCodes.UNSPECIFIED_ERROR
                         : ack == null ? ReasonCodes.UNSPECIFIED_ERROR : ack.reasonCode();
                 continue;
             }
             MqttTopicSubscription request = requests.get(i);
             String filter = request.topicFilter();
+            if (!session.subscriptions().containsKey(filter)
+                    && session.subscriptions().size() >= broker.config().limits().maxSubscriptionsPerSession()) {
+                // Security review F4: a new subscription beyond the session's quota; replacing one is always allowed.
+                broker.metrics().subscriptionRefused();
+                LOG.log(Level.FINE, "Client {0}: subscription refused: the session holds {1} already",
+                        new Object[]{LogSafe.text(connection.clientId), session.subscriptions().size()});
+                codes[i] = connection.isV5() ? ReasonCodes.QUOTA_EXCEEDED : ReasonCodes.UNSPECIFIED_ERROR;
+                continue;
+            }
             MqttSubscriptionOption option = request.option();
             int qos = option.qos().value();
             SubscriptionOptions options = new SubscriptionOptions(qos, option.isNoLocal(), option.isRetainAsPublished(),
@@ -163,7 +199,7 @@ final class SubscribeHandler {
                 // MQTT 5.0 section 3.9.3: 0x97 Quota exceeded; MQTT 3.1.1 has only 0x80 Failure
                 broker.metrics().subscriptionRefused();
                 LOG.log(Level.FINE, "Client {0}: subscription to {1} refused: {2} subscribers already",
-                        new Object[]{connection.clientId, filter, ack.maxSubscribers()});
+                        new Object[]{LogSafe.text(connection.clientId), LogSafe.text(filter), ack.maxSubscribers()});
                 codes[i] = connection.isV5() ? ReasonCodes.QUOTA_EXCEEDED : ReasonCodes.UNSPECIFIED_ERROR;
                 continue;
             }
@@ -192,7 +228,7 @@ final class SubscribeHandler {
             Topics.validateTopicFilter(filter, config.maxTopicLength(), config.maxTopicLevels());
             return true;
         } catch (TopicException e) {
-            LOG.log(Level.FINE, "Client {0}: invalid filter: {1}", new Object[]{connection.clientId, e.getMessage()});
+            LOG.log(Level.FINE, "Client {0}: invalid filter: {1}", new Object[]{LogSafe.text(connection.clientId), LogSafe.text(e.getMessage())});
             return false;
         }
     }
@@ -200,7 +236,9 @@ final class SubscribeHandler {
     /** MQTT 3.1.1 section 3.3.1.3: retained messages go to a new subscription with RETAIN = 1. */
     private void sendRetained(Session session, String filter, SubscriptionOptions options) {
         List<Integer> ids = options.subscriptionId() > 0 ? List.of(options.subscriptionId()) : List.of();
-        for (PublishMessage retained : broker.retained().matching(filter)) {
+        // At most what the session can hold: more would only be dropped by its queue (security review F4).
+        int limit = broker.config().maxQueued() + broker.config().maxInflight();
+        for (PublishMessage retained : broker.retained().matching(filter, limit)) {
             session.send(new Delivery(retained, Math.min(retained.qos(), options.qos()), true, ids));
         }
     }

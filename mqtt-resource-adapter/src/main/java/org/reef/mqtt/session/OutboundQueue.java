@@ -4,6 +4,7 @@ import java.util.ArrayDeque;
 import java.util.Collection;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -60,32 +61,57 @@ public final class OutboundQueue {
     }
 
     private final int maxQueued;
+    private final long maxBytes;
+    private final QueuedBytes total;
     private final PacketIds packetIds = new PacketIds();
     private final Map<Integer, Inflight> inflight = new LinkedHashMap<>();
     private final ArrayDeque<Delivery> queue = new ArrayDeque<>();
+    private long bytes;
     private long dropped;
 
     public OutboundQueue(int maxQueued) {
-        this.maxQueued = maxQueued;
+        this(QueueLimits.messages(maxQueued));
+    }
+
+    /** A queue bounded in messages, in its own bytes and by the server-wide byte budget (security review F4). */
+    public OutboundQueue(QueueLimits limits) {
+        this.maxQueued = limits.maxQueued();
+        this.maxBytes = limits.maxBytes();
+        this.total = limits.total();
     }
 
     /**
-     * Queues a delivery behind those already waiting; applies the drop policy when the queue is full.
+     * Queues a delivery behind those already waiting; applies the drop policy when the queue is full, in messages or
+     * in bytes: queued QoS 0 messages are evicted, oldest first, until the new one fits, else the new one is dropped.
      *
-     * @return the delivery dropped to respect the bound (this one or an older QoS 0 one), or null
+     * @return the deliveries dropped to respect the bounds (evicted QoS 0 ones, or this one), possibly none
      */
-    public Delivery enqueue(Delivery delivery) {
-        if (queue.size() < maxQueued) {
-            queue.add(delivery);
-            return null;
+    public List<Delivery> enqueue(Delivery delivery) {
+        long size = QueueLimits.sizeOf(delivery);
+        List<Delivery> evicted = List.of();
+        while (!fits(size)) {
+            Delivery oldest = evictOldestQos0();
+            if (oldest == null) {
+                dropped++;
+                return concat(evicted, delivery);
+            }
+            dropped++;
+            evicted = concat(evicted, oldest);
         }
-        dropped++;
-        Delivery evicted = evictOldestQos0();
-        if (evicted != null) {
-            queue.add(delivery);
-            return evicted;
-        }
-        return delivery;
+        queue.add(delivery);
+        bytes += size;
+        return evicted;
+    }
+
+    /** Whether a delivery of this size fits now; if so, its bytes are taken from the shared budget. */
+    private boolean fits(long size) {
+        return queue.size() < maxQueued && bytes + size <= maxBytes && total.tryReserve(size);
+    }
+
+    private static List<Delivery> concat(List<Delivery> list, Delivery one) {
+        List<Delivery> longer = new java.util.ArrayList<>(list);
+        longer.add(one);
+        return longer;
     }
 
     private Delivery evictOldestQos0() {
@@ -93,10 +119,17 @@ public final class OutboundQueue {
             Delivery queued = it.next();
             if (queued.qos() == 0) {
                 it.remove();
+                release(queued);
                 return queued;
             }
         }
         return null;
+    }
+
+    private void release(Delivery delivery) {
+        long size = QueueLimits.sizeOf(delivery);
+        bytes -= size;
+        total.release(size);
     }
 
     /** The next queued delivery if the window has room for it (QoS 0 needs none), else null. */
@@ -105,6 +138,7 @@ public final class OutboundQueue {
         if (next == null || (next.qos() > 0 && inflight.size() >= window)) {
             return null;
         }
+        release(next);
         return queue.poll();
     }
 
@@ -199,6 +233,12 @@ public final class OutboundQueue {
     public void clear() {
         inflight.keySet().forEach(packetIds::release);
         inflight.clear();
+        queue.forEach(this::release);
         queue.clear();
+    }
+
+    /** Topic and payload bytes queued. */
+    public long queuedBytes() {
+        return bytes;
     }
 }

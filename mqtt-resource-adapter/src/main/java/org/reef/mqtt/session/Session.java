@@ -10,6 +10,7 @@ import io.netty.handler.codec.mqtt.MqttPubReplyMessageVariableHeader;
 import io.netty.handler.codec.mqtt.MqttQoS;
 import io.netty.util.concurrent.EventExecutor;
 import io.netty.util.concurrent.ScheduledFuture;
+import org.reef.mqtt.logging.LogSafe;
 
 import java.util.HashMap;
 import java.util.HashSet;
@@ -33,6 +34,9 @@ import java.util.logging.Logger;
 public final class Session {
 
     private static final Logger LOG = Logger.getLogger(Session.class.getName());
+
+    /** Room for waiting sends of a session with a tiny queue, so that bursts are not dropped needlessly. */
+    private static final int MIN_PENDING_SENDS = 64;
 
     /** How long acknowledgements of tracked deliveries gather before they are reported. */
     private static final long REPORT_DELAY_MILLIS = 20;
@@ -61,6 +65,10 @@ public final class Session {
     private long[] oversizedTracked = new long[0];
     private Runnable dropListener = () -> { };
     private boolean reportScheduled;
+    /** Sends waiting on the owner's task queue, and how many untracked QoS 0 ones may wait (see {@link #send}). */
+    private final java.util.concurrent.atomic.AtomicInteger pendingSends = new java.util.concurrent.atomic.AtomicInteger();
+    private final int maxPendingSends;
+    private final java.util.concurrent.atomic.AtomicLong droppedBeforeQueue = new java.util.concurrent.atomic.AtomicLong();
     /** Whether a connection is attached, readable from any thread (shared subscriptions prefer online members). */
     private volatile boolean online;
     private SessionStore store = SessionStore.NONE;
@@ -77,10 +85,16 @@ public final class Session {
      *                 may not take the session over
      */
     public Session(String clientId, String username, EventExecutor owner, int maxQueued) {
+        this(clientId, username, owner, QueueLimits.messages(maxQueued));
+    }
+
+    /** A session whose queue is bounded in messages and bytes (security review F4). */
+    public Session(String clientId, String username, EventExecutor owner, QueueLimits queueLimits) {
         this.clientId = Objects.requireNonNull(clientId, "clientId");
         this.username = username;
         this.owner = Objects.requireNonNull(owner, "owner");
-        this.outbound = new OutboundQueue(maxQueued);
+        this.outbound = new OutboundQueue(queueLimits);
+        this.maxPendingSends = Math.max(queueLimits.maxQueued(), MIN_PENDING_SENDS);
     }
 
     public String clientId() {
@@ -374,20 +388,34 @@ public final class Session {
 
     // ---- outbound ----
 
-    /** Queues a delivery to this client and sends what the window allows. Thread-safe. */
+    /**
+     * Queues a delivery to this client and sends what the window allows. Thread-safe.
+     *
+     * <p>Every call from another thread is a task on the owner's event loop. An untracked QoS 0 delivery finding as
+     * many such tasks waiting as the queue holds is dropped at once instead (counted): a flood of QoS 0 to many slow
+     * subscribers then costs each of them bounded work, not an unbounded task queue (security review F4).
+     */
     public void send(Delivery delivery) {
+        if (delivery.qos() == 0 && delivery.trackingId() == Delivery.UNTRACKED
+                && pendingSends.get() >= maxPendingSends) {
+            droppedBeforeQueue.incrementAndGet();
+            return;
+        }
+        pendingSends.incrementAndGet();
         execute(() -> {
+            pendingSends.decrementAndGet();
             if (ended) {
                 return;
             }
             if (channel == null && delivery.qos() == 0) {
                 return; // QoS 0 is not kept for an offline client
             }
-            Delivery dropped = outbound.enqueue(delivery);
-            if (dropped != null) {
+            boolean kept = true;
+            for (Delivery dropped : outbound.enqueue(delivery)) {
+                kept &= dropped != delivery;
                 dropped(dropped);
             }
-            if (channel == null && persisted && dropped != delivery && storable(delivery)) {
+            if (channel == null && persisted && kept && storable(delivery)) {
                 store.queued(clientId, ++storedMessages, delivery);
             }
             pump();
@@ -397,7 +425,7 @@ public final class Session {
     private void dropped(Delivery delivery) {
         if (outbound.dropped() == 1) {
             LOG.log(Level.INFO, "Client {0}: its queue of {1} messages is full; dropping (QoS 0 first, then new ones)",
-                    new Object[]{clientId, outbound.queuedCount()});
+                    new Object[]{LogSafe.text(clientId), outbound.queuedCount()});
         }
         dropListener.run();
         tracked(delivery, Settled.DROPPED);
@@ -427,8 +455,7 @@ public final class Session {
             } else {
                 int packetId = outbound.assign(next);
                 if (packetId < 0) {
-                    Delivery dropped = outbound.enqueue(next);
-                    if (dropped != null) {
+                    for (Delivery dropped : outbound.enqueue(next)) {
                         dropped(dropped);
                     }
                     break;
@@ -562,7 +589,7 @@ public final class Session {
     }
 
     public long droppedCount() {
-        return outbound.dropped();
+        return outbound.dropped() + droppedBeforeQueue.get();
     }
 
     public int inflightCount() {

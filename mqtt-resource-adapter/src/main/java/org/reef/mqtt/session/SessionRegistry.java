@@ -25,6 +25,11 @@ public final class SessionRegistry {
         return sessions.get(clientId);
     }
 
+    /** Runs the action for every session, as found at the moment (any thread). */
+    public void forEach(java.util.function.Consumer<Session> action) {
+        sessions.values().forEach(action);
+    }
+
     public int size() {
         return sessions.size();
     }

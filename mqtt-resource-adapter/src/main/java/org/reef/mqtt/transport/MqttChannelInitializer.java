@@ -8,12 +8,17 @@ import io.netty.handler.codec.mqtt.MqttDecoder;
 import io.netty.handler.codec.mqtt.MqttEncoder;
 import io.netty.handler.flush.FlushConsolidationHandler;
 import org.reef.mqtt.broker.MqttBroker;
+import org.reef.mqtt.protocol.ConnectDeadline;
 import org.reef.mqtt.protocol.MqttConnectionHandler;
 import org.reef.mqtt.protocol.MqttFrameDecoder;
 import org.reef.mqtt.protocol.PacketCounter;
 
+import java.net.SocketAddress;
 import java.util.Objects;
 import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import java.util.logging.Level;
+import java.util.logging.Logger;
 
 /**
  * The part of every connection's pipeline that speaks MQTT, whatever carries it: flush consolidation, the MQTT codec
@@ -32,6 +37,8 @@ public abstract class MqttChannelInitializer extends ChannelInitializer<Channel>
     public static final String ENCODER = "mqttEncoder";
     public static final String HANDLER = "mqttConnection";
 
+    private static final Logger LOG = Logger.getLogger(MqttChannelInitializer.class.getName());
+
     /** Writes between two reads are flushed together, at most this many at a time. */
     private static final int FLUSHES_BEFORE_FLUSH = 256;
 
@@ -46,11 +53,30 @@ public abstract class MqttChannelInitializer extends ChannelInitializer<Channel>
         this.openChannels = Objects.requireNonNull(openChannels, "openChannels");
     }
 
+    /**
+     * Admits the connection against the connection caps (else closes it before reading anything: with no CONNECT
+     * read, the protocol level and so the form of a CONNACK are unknown), then builds its pipeline behind the CONNECT
+     * deadline, which thus also covers the transport's handshakes.
+     */
     @Override
     protected final void initChannel(Channel channel) {
+        SocketAddress remote = channel.remoteAddress();
+        if (!broker.admission().admit(remote)) {
+            broker.metrics().refusedAtAccept();
+            LOG.log(Level.FINE, "{0}: connection cap reached, closing at accept", remote);
+            channel.config().setAutoRead(false);
+            channel.close();
+            return;
+        }
         openChannels.add(channel);
-        channel.closeFuture().addListener(f -> openChannels.remove(channel));
+        channel.closeFuture().addListener(f -> {
+            openChannels.remove(channel);
+            broker.admission().release(remote);
+        });
         ChannelPipeline pipeline = channel.pipeline();
+        pipeline.addLast(ConnectDeadline.NAME, new ConnectDeadline(
+                TimeUnit.SECONDS.toMillis(broker.config().limits().connectTimeoutSeconds()),
+                broker.metrics()::connectTimedOut));
         addTransportHandlers(channel, pipeline);
         PacketCounter counter = new PacketCounter();
         pipeline.addLast(FLUSH, new FlushConsolidationHandler(FLUSHES_BEFORE_FLUSH, true));

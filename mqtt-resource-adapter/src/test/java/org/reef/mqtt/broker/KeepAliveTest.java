@@ -45,6 +45,31 @@ class KeepAliveTest extends BrokerTestBase {
         }
     }
 
+    /**
+     * Security review F3: MQTT 3.1.1 has no Server Keep Alive, so a 3.1.1 client asking for no keep-alive (or more
+     * than the server's maximum) is held to the maximum: closed after 1.5 x the maximum without a packet.
+     */
+    @Test
+    void anMqtt311ClientWithoutKeepAliveIsClosedAfterTheServersMaximum() throws Exception {
+        start(TestConfig.defaults().maxKeepAlive(1).build());
+        try (RawMqtt5Client raw = RawMqtt5Client.open(broker.port())) {
+            MqttConnAckMessage ack = raw.connect(MqttMessageBuilders.connect().protocolVersion(MqttVersion.MQTT_3_1_1)
+                    .clientId("forever311").cleanSession(true).keepAlive(0).build());
+            assertEquals(0, ack.variableHeader().connectReturnCode().byteValue());
+            assertTrue(raw.awaitClose(6_000).isEmpty(), "MQTT 3.1.1 has no server DISCONNECT");
+        }
+    }
+
+    @Test
+    void anMqtt311ClientAskingMoreThanTheMaximumIsHeldToTheMaximum() throws Exception {
+        start(TestConfig.defaults().maxKeepAlive(1).build());
+        try (RawMqtt5Client raw = RawMqtt5Client.open(broker.port())) {
+            raw.connect(MqttMessageBuilders.connect().protocolVersion(MqttVersion.MQTT_3_1_1)
+                    .clientId("long311").cleanSession(true).keepAlive(3000).build());
+            raw.awaitClose(6_000);
+        }
+    }
+
     /** MQTT 5.0 section 4.13: the MQTT 5 client is told why (0x8D); a lost connection publishes the will. */
     @Test
     void aSilentMqtt5ClientGetsKeepAliveTimeoutAndItsWillIsPublished() throws Exception {

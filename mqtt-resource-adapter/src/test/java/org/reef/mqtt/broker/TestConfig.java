@@ -13,6 +13,7 @@ final class TestConfig {
     private int ioThreads = d.ioThreads();
     private int connectRate = d.connectRate();
     private int connectBurst = d.connectBurst();
+    private BrokerLimits limits = d.limits();
 
     static TestConfig defaults() {
         return new TestConfig();
@@ -59,9 +60,14 @@ final class TestConfig {
         return this;
     }
 
+    TestConfig limits(BrokerLimits value) {
+        limits = value;
+        return this;
+    }
+
     BrokerConfig build() {
         return new BrokerConfig(maxPacketSize, d.maxClientIdLength(), d.allowAnonymous(),
                 maxInflight, ioThreads, maxQueued, d.maxTopicLength(), d.maxTopicLevels(), maxKeepAlive,
-                d.maxConnections(), topicAliasMaximum, maxSessionExpiry, connectRate, connectBurst);
+                d.maxConnections(), topicAliasMaximum, maxSessionExpiry, connectRate, connectBurst, limits);
     }
 }

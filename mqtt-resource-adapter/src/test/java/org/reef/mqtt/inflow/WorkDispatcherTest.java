@@ -54,6 +54,47 @@ class WorkDispatcherTest {
         }
     }
 
+    /** Security review F6: a flood of one kind of work fills its own queue only. */
+    @Test
+    void aFullLaneRefusesOnlyItsOwnKindOfWork() throws Exception {
+        CountDownLatch release = new CountDownLatch(1);
+        WorkDispatcher dispatcher = new WorkDispatcher(new BlockingContainer(release), 3);
+        try {
+            boolean refused = false;
+            for (int i = 0; i < 10 && !refused; i++) {
+                try {
+                    dispatcher.scheduleWork(laned(WorkLane.SUBSCRIPTION_CHECK));
+                } catch (WorkRejectedException e) {
+                    refused = true;
+                }
+            }
+            assertTrue(refused, "the subscription-check queue filled up");
+            dispatcher.scheduleWork(laned(WorkLane.LOGIN));
+            dispatcher.scheduleWork(laned(WorkLane.EVENTS));
+            dispatcher.scheduleWork(work(() -> { }));
+        } finally {
+            release.countDown();
+            dispatcher.stop();
+        }
+    }
+
+    private static Work laned(WorkLane lane) {
+        return new LanedWork() {
+            @Override
+            public WorkLane lane() {
+                return lane;
+            }
+
+            @Override
+            public void run() {
+            }
+
+            @Override
+            public void release() {
+            }
+        };
+    }
+
     @Test
     void aFullContainerPoolIsRetriedAndAWorkItNeverTakesIsTold() throws Exception {
         RejectingContainer container = new RejectingContainer(3);

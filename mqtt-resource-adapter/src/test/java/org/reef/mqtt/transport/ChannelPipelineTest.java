@@ -16,6 +16,7 @@ import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
 import io.netty.util.ReferenceCountUtil;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.reef.mqtt.protocol.ConnectDeadline;
 import org.reef.mqtt.broker.BrokerConfig;
 import org.reef.mqtt.broker.MqttBroker;
 import org.reef.mqtt.testing.FakeWorkManager;
@@ -43,10 +44,10 @@ class ChannelPipelineTest {
     }
 
     @Test
-    void tcpPipelineIsTheMqttPartAlone() {
+    void tcpPipelineIsTheConnectDeadlineAndTheMqttPart() {
         EmbeddedChannel channel = new EmbeddedChannel(
                 new MqttTcpChannelInitializer(broker, ConcurrentHashMap.newKeySet()));
-        assertEquals(List.of(MqttChannelInitializer.FLUSH, MqttChannelInitializer.FRAMER, MqttChannelInitializer.DECODER,
+        assertEquals(List.of(ConnectDeadline.NAME, MqttChannelInitializer.FLUSH, MqttChannelInitializer.FRAMER, MqttChannelInitializer.DECODER,
                 MqttChannelInitializer.ENCODER, MqttChannelInitializer.HANDLER), handlerNames(channel));
         channel.finishAndReleaseAll();
     }
@@ -56,7 +57,7 @@ class ChannelPipelineTest {
         EmbeddedChannel channel = new EmbeddedChannel(new MqttWebSocketChannelInitializer(broker,
                 ConcurrentHashMap.newKeySet(), ListenerConfig.DEFAULT_WS_PATH, null));
         List<String> names = handlerNames(channel);
-        List<String> expectedOrder = List.of(MqttWebSocketChannelInitializer.HTTP_CODEC,
+        List<String> expectedOrder = List.of(ConnectDeadline.NAME, MqttWebSocketChannelInitializer.HTTP_CODEC,
                 MqttWebSocketChannelInitializer.HTTP_AGGREGATOR, MqttWebSocketChannelInitializer.WEBSOCKET_PROTOCOL,
                 MqttWebSocketChannelInitializer.HTTP_REFUSAL, MqttWebSocketChannelInitializer.WEBSOCKET_FRAME_DECODER,
                 MqttWebSocketChannelInitializer.WEBSOCKET_FRAME_ENCODER, MqttChannelInitializer.FLUSH,
