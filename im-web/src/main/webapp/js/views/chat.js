@@ -146,7 +146,8 @@ export class ChatView {
             if (!element) {
                 element = document.createElement('div');
                 this.elements.set(key, element);
-                appendedMine = appendedMine || message.from === store.me;
+                // Our own message just sent: show it even if the user had scrolled up (not older ones loaded above).
+                appendedMine = appendedMine || (message.from === store.me && message.state === 'sending');
             }
             this.fill(element, conversation, message);
             const expectedPosition = previous ? previous.nextElementSibling : this.log.firstElementChild;

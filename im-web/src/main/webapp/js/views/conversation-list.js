@@ -17,7 +17,15 @@ export class ConversationListView {
         const conversations = this.store.sortedConversations();
         this.empty.hidden = conversations.length > 0;
         const items = conversations.map((conversation) => this.item(conversation));
+        // Keyboard users keep their place: the focused item is focused again after the list is rebuilt.
+        const focused = this.list.contains(document.activeElement) ? document.activeElement.dataset.id : null;
         this.list.replaceChildren(...items);
+        if (focused) {
+            const again = this.list.querySelector(`button[data-id="${CSS.escape(focused)}"]`);
+            if (again) {
+                again.focus();
+            }
+        }
     }
 
     item(conversation) {

@@ -30,6 +30,8 @@ final class Browsers {
     static final Dimension PHONE = new Dimension(390, 844);
     static final Dimension DESKTOP = new Dimension(1280, 800);
 
+    private static boolean warned;
+
     private Browsers() {
     }
 
@@ -41,6 +43,10 @@ final class Browsers {
         }
         if (System.getenv("CI") != null) {
             throw new AssertionError(missing + " (CI is set, so the browser tests may not be skipped): " + INSTALL);
+        }
+        if (!warned) {
+            warned = true; // once per run, on the console: a skipped test's reason is otherwise only in the report
+            System.err.println("WARNING: browser tests skipped, " + missing + ": " + INSTALL);
         }
         Assumptions.abort(missing + ": " + INSTALL);
     }
