@@ -93,6 +93,12 @@ class OfflineDeliveryIT {
         ImUsers.Device back = users.device(bob, bobToken, "phone", false, false);
         assertTrue(back.sessionPresent, "the persistent session survived the restart (kept in the database)");
         List<Long> seqs = receiveMessages(back, count);
+        if (seqs.get(0) == 1) {
+            // QoS 1 is at least once: the phone's PUBACK for seq 1 may still have been on its way to its inbox
+            // position when the application stopped; the device drops the repeat by its seq
+            seqs.remove(0);
+            seqs.addAll(receiveMessages(back, 1));
+        }
         for (int i = 0; i < count; i++) {
             assertEquals(i + 2, seqs.get(i), "the 20 stored messages, after the one already acknowledged");
         }
