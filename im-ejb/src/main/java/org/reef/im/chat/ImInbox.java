@@ -31,6 +31,9 @@ public class ImInbox {
     private MessagingService messaging;
 
     @EJB
+    private DirectMessaging direct;
+
+    @EJB
     private ReceiptService receipts;
 
     @EJB
@@ -51,39 +54,77 @@ public class ImInbox {
      * error) leaves this method, and the adapter delivers the batch's messages again one by one.
      */
     public List<MqttAck> handleAll(List<MqttInboundMessage> messages) {
-        List<MqttAck> acks = new ArrayList<>(messages.size());
-        for (MqttInboundMessage message : messages) {
-            acks.add(handle(message));
+        MqttAck[] acks = new MqttAck[messages.size()];
+        List<Integer> directs = new ArrayList<>();
+        List<DirectMessaging.Request> requests = new ArrayList<>();
+        for (int i = 0; i < acks.length; i++) {
+            MqttInboundMessage message = messages.get(i);
+            SendCommand command = null;
+            if (message.username() != null && message.topic().equals("im/send")) {
+                try {
+                    command = SendCommand.parse(message.payload(), true, settings.maxBodyBytes());
+                } catch (ImException e) {
+                    acks[i] = refused(message, null, e);
+                    continue;
+                }
+                if (!command.isTyping() && command.to().startsWith(Conversations.USER_PREFIX)) {
+                    directs.add(i); // stored together with the run of direct messages it belongs to
+                    requests.add(new DirectMessaging.Request(message.username(), message.clientId(), command));
+                    continue;
+                }
+            }
+            sendDirects(messages, directs, requests, acks); // first the direct messages before this one, in order
+            acks[i] = handle(message, command);
         }
-        return acks;
+        sendDirects(messages, directs, requests, acks);
+        return List.of(acks);
     }
 
-    private MqttAck handle(MqttInboundMessage message) {
+    /** Stores the run of direct messages collected so far, in one call, and empties it. */
+    private void sendDirects(List<MqttInboundMessage> messages, List<Integer> directs,
+                             List<DirectMessaging.Request> requests, MqttAck[] acks) {
+        if (directs.isEmpty()) {
+            return;
+        }
+        List<ImException> outcomes = direct.sendAll(requests);
+        for (int k = 0; k < directs.size(); k++) {
+            int i = directs.get(k);
+            ImException refusal = outcomes.get(k);
+            acks[i] = refusal == null ? MqttAck.ACCEPTED
+                    : refused(messages.get(i), requests.get(k).command().clientMsgId(), refusal);
+        }
+        directs.clear();
+        requests.clear();
+    }
+
+    /** Handles one message; {@code command} is its parsed {@code im/send} command, if it is one. */
+    private MqttAck handle(MqttInboundMessage message, SendCommand command) {
         String user = message.username();
         if (user == null) {
             return MqttAck.refused(0x87, "sign in to use im/ topics");
         }
-        String clientMsgId = null;
         try {
             switch (message.topic()) {
-                case "im/send" -> {
-                    SendCommand command = SendCommand.parse(message.payload(), true, settings.maxBodyBytes());
-                    clientMsgId = command.clientMsgId();
-                    messaging.send(user, message.clientId(), command, null);
-                }
+                case "im/send" -> messaging.send(user, message.clientId(), command, null);
                 case "im/receipt" -> receipts.apply(user, message.clientId(),
                         ReceiptService.Receipt.parse(message.payload()));
                 default -> throw new ImException(ImError.FORBIDDEN, "clients may not publish to " + message.topic());
             }
             return MqttAck.ACCEPTED;
         } catch (ImException e) {
-            refusals.refused(e.error(), user, message.topic());
-            LOG.log(Level.FINE, "Client {0}: {1} refused: {2}",
-                    new Object[]{message.clientId(), message.topic(), e.getMessage()});
-            // Now, not after commit: the event must reach the client even if the batch fails and goes again.
-            mqtt.publishNow(Events.INBOX + user,
-                    Events.bytes(Events.error(clientMsgId, e.error().code(), e.getMessage())), 1, message.clientId());
-            return MqttAck.refused(e.error().mqttReason(), e.getMessage());
+            return refused(message, command == null ? null : command.clientMsgId(), e);
         }
+    }
+
+    /** Tells the sender why (an error event on its inbox) and returns the refusal's PUBACK. */
+    private MqttAck refused(MqttInboundMessage message, String clientMsgId, ImException e) {
+        String user = message.username();
+        refusals.refused(e.error(), user, message.topic());
+        LOG.log(Level.FINE, "Client {0}: {1} refused: {2}",
+                new Object[]{message.clientId(), message.topic(), e.getMessage()});
+        // Now, not after commit: the event must reach the client even if the batch fails and goes again.
+        mqtt.publishNow(Events.INBOX + user,
+                Events.bytes(Events.error(clientMsgId, e.error().code(), e.getMessage())), 1, message.clientId());
+        return MqttAck.refused(e.error().mqttReason(), e.getMessage());
     }
 }
