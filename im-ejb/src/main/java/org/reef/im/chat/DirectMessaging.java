@@ -18,6 +18,7 @@ import javax.sql.DataSource;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -148,7 +149,7 @@ public class DirectMessaging {
     private void store(DirectBatchStore store, List<Request> requests, ImException[] refusals,
                        Conversations.Target[] targets, String[] bodies, Map<String, Message> earlier)
             throws SQLException {
-        Instant now = Instant.now();
+        Instant now = Instant.now().truncatedTo(ChronoUnit.MICROS); // as PostgreSQL keeps it: events match history
         List<DirectBatchStore.Send> sends = new ArrayList<>();
         Map<String, Integer> firstOfKey = new HashMap<>();
         List<Integer> retriesInBatch = new ArrayList<>();

@@ -1,5 +1,6 @@
 package org.reef.im.chat;
 
+import jakarta.annotation.Resource;
 import jakarta.ejb.EJB;
 import jakarta.ejb.Stateless;
 import org.reef.im.config.ImSettings;
@@ -11,8 +12,13 @@ import org.reef.im.moderation.RefusalCounter;
 import org.reef.mqtt.api.MqttAck;
 import org.reef.mqtt.api.MqttInboundMessage;
 
+import javax.sql.DataSource;
+import java.sql.Connection;
+import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
@@ -32,6 +38,9 @@ public class ImInbox {
 
     @EJB
     private DirectMessaging direct;
+
+    @Resource(lookup = "java:jboss/datasources/ReefDS")
+    private DataSource dataSource;
 
     @EJB
     private ReceiptService receipts;
@@ -55,18 +64,27 @@ public class ImInbox {
      */
     public List<MqttAck> handleAll(List<MqttInboundMessage> messages) {
         MqttAck[] acks = new MqttAck[messages.size()];
+        SendCommand[] commands = new SendCommand[messages.size()];
+        for (int i = 0; i < acks.length; i++) {
+            MqttInboundMessage message = messages.get(i);
+            if (message.username() != null && message.topic().equals("im/send")) {
+                try {
+                    commands[i] = SendCommand.parse(message.payload(), true, settings.maxBodyBytes());
+                } catch (ImException e) {
+                    acks[i] = refused(message, null, e);
+                }
+            }
+        }
+        lockAhead(messages, commands);
         List<Integer> directs = new ArrayList<>();
         List<DirectMessaging.Request> requests = new ArrayList<>();
         for (int i = 0; i < acks.length; i++) {
             MqttInboundMessage message = messages.get(i);
-            SendCommand command = null;
-            if (message.username() != null && message.topic().equals("im/send")) {
-                try {
-                    command = SendCommand.parse(message.payload(), true, settings.maxBodyBytes());
-                } catch (ImException e) {
-                    acks[i] = refused(message, null, e);
-                    continue;
-                }
+            SendCommand command = commands[i];
+            if (acks[i] != null) {
+                continue; // refused already
+            }
+            if (command != null) {
                 if (!command.isTyping() && command.to().startsWith(Conversations.USER_PREFIX)) {
                     directs.add(i); // stored together with the run of direct messages it belongs to
                     requests.add(new DirectMessaging.Request(message.username(), message.clientId(), command));
@@ -78,6 +96,45 @@ public class ImInbox {
         }
         sendDirects(messages, directs, requests, acks);
         return List.of(acks);
+    }
+
+    /**
+     * Takes the locks of the batch's stored sends, all in one order, before any of them runs ({@link BatchLocks}):
+     * only when there are several, since one send alone already takes its locks in that order.
+     */
+    private void lockAhead(List<MqttInboundMessage> messages, SendCommand[] commands) {
+        Set<String> conversations = new TreeSet<>();
+        Set<String> users = new TreeSet<>();
+        int sends = 0;
+        for (int i = 0; i < commands.length; i++) {
+            SendCommand command = commands[i];
+            if (command == null || command.isTyping()) {
+                continue;
+            }
+            String sender = messages.get(i).username();
+            try {
+                Conversations.Target target = Conversations.target(sender, command.to(), false);
+                if (target.kind() == Conversations.Kind.ROOM) {
+                    continue; // rooms store nothing
+                }
+                conversations.add(target.conversation());
+                if (target.kind() == Conversations.Kind.DIRECT) {
+                    users.add(sender);
+                    users.add(target.name());
+                }
+                sends++;
+            } catch (ImException e) {
+                // refused when its turn comes
+            }
+        }
+        if (sends < 2) {
+            return;
+        }
+        try (Connection connection = dataSource.getConnection()) {
+            BatchLocks.lock(connection, conversations, users);
+        } catch (SQLException e) {
+            throw new IllegalStateException("locking the rows of a batch failed: " + e.getMessage(), e);
+        }
     }
 
     /** Stores the run of direct messages collected so far, in one call, and empties it. */
