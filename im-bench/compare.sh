@@ -13,7 +13,7 @@ usage: im-bench/compare.sh [--help]
 
 Starts Reef (`mvn -Prun`, in its own process group, on free loopback ports, a fresh embedded
 database) and two other brokers as anchors, each on another free loopback port with a generated
-config and its default on-disk persistence:
+config and persistence on disk:
   - Mosquitto (Debian package `mosquitto`, installed with apt-get when missing): single-threaded C;
   - HiveMQ Community Edition 2025.5, embedded (`com.hivemq:hivemq-community-edition-embedded`, run
     by the small launcher in im-bench/hivemq/, which this script builds with Maven): a
@@ -45,6 +45,9 @@ loopback address and a few hundred accounts, which Reef's per-user send limit an
 connection-rate limit exist to hold back, so with them on the runs would measure the limits. And
 with REEF_PASSWORD_ITERATIONS=100000 (the server's minimum) to shorten the IM setup, which
 registers and logs in hundreds of users (PBKDF2 on purpose); it is not part of any measurement.
+And with REEF_MQTT_PERSISTENT_ANONYMOUS_SESSIONS=true: the plain-MQTT scenarios' clients are
+anonymous, and by default Reef ends an anonymous client's session with its connection, which would
+leave the offline scenario nothing to measure (Mosquitto and HiveMQ keep such sessions).
 
 Settings (environment variables, defaults in brackets):
   COMPARE_ROUNDS           rounds per scenario and server, at least 3 for a real comparison [3]
@@ -325,13 +328,13 @@ start_reef() {
         (
             cd "$ROOT"
             # No per-user send limit and no per-address connection-rate or connection-count limit (the load
-            # comes from one loopback address), and the server's minimum PBKDF2 iterations (shorter IM setup);
-            # see --help.
+            # comes from one loopback address), persistent sessions for anonymous clients (the offline scenario's),
+            # and the server's minimum PBKDF2 iterations (shorter IM setup); see --help.
             exec env REEF_MQTT_ALLOW_ANONYMOUS=true REEF_MQTT_PORT="$REEF_MQTT_PORT" \
                 REEF_HTTP_PORT="$REEF_HTTP_PORT" REEF_MANAGEMENT_PORT="$REEF_MGMT_PORT" \
                 REEF_MQTT_WS_PORT=-1 REEF_MQTT_MAX_QUEUED="$MAX_QUEUED" REEF_DATA_DIR="$data" \
                 REEF_SEND_RATE=0 REEF_MQTT_CONNECT_RATE=0 REEF_MQTT_MAX_CONNECTIONS_PER_ADDRESS=0 \
-                REEF_PASSWORD_ITERATIONS=100000 \
+                REEF_MQTT_PERSISTENT_ANONYMOUS_SESSIONS=true REEF_PASSWORD_ITERATIONS=100000 \
                 setsid -w mvn -q $flag -Prun
         ) >"$logf" 2>&1 </dev/null &
         REEF_PID=$!
