@@ -220,19 +220,24 @@ def target_rows(res):
             if reef is not None and other == 0:
                 aruns = [x["result"] for x in res.of(key, anchor) if x["result"] is not None]
                 if aruns and all(j["published"] == 0 for j in aruns):
-                    why = ("%s's publisher could not publish a single message during the %s s measurement "
-                           "window in any round (it had written a median of %s messages in the %s s warm-up and "
-                           "could then write no more: TCP flow control held it back while %s forwarded those), so "
+                    one = key == "fanout-q0"  # one publisher; the other scenarios have one per pair
+                    why = ("%s's %s could not publish a single message during the %s s measurement "
+                           "window in any round (%s written a median of %s messages in the %s s warm-up and "
+                           "could then write no more: %s back while %s forwarded those), so "
                            "there was nothing of the window to deliver" % (
-                               name, param("DURATION"), fmt_int(statistics.median(j["sent"] for j in aruns)),
-                               param("WARMUP"), name))
+                               name, "publisher" if one else "publishers", param("DURATION"),
+                               "it had" if one else "they had", fmt_int(statistics.median(j["sent"] for j in aruns)),
+                               param("WARMUP"), "TCP flow control held it" if one
+                               else "TCP flow control%s held them" % (" and the QoS 1 window" if key == "pairs-q1"
+                                                                       else ""), name))
                 else:
                     why = ("none of the messages %s's publishers published in the measurement window reached "
                            "the subscribers before the drain bound (they queued behind the warm-up's backlog)" % name)
                 inconclusive = ("%s: %s. %s's figure is therefore 0 (Reef's median %s msg/s) and the ratio is "
                                 "not defined: by the tool's figure Reef is ahead, but this run does not measure "
-                                "%s's fan-out rate, so the target is reported as inconclusive rather than met."
-                                % (scenario, why, name, fmt_int(reef), name))
+                                "%s's %s rate, so the target is reported as inconclusive rather than met."
+                                % (scenario, why, name, fmt_int(reef), name,
+                                   "fan-out" if key == "fanout-q0" else "delivery"))
             row.update(ok=r is not None and r >= need, inconclusive=inconclusive,
                        miss="%s: Reef delivers %s msg/s, %s %s msg/s: %s of %s, target %.2f×."
                        % (scenario, fmt_int(reef), name, fmt_int(other), fmt_ratio(r), name, need))

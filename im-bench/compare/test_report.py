@@ -39,13 +39,21 @@ FIGURES = {"reef": (90000, 5000, 7000, 60000), "mosquitto": (40000, 4000, 700, 8
            "hivemq": (50000, 6000, 9000, 30000)}
 
 
-def write_run(run_dir, servers):
+def stalled():
+    """A flat-out QoS 1 run in which the server acknowledged nothing of the measurement window."""
+    j = pairs(0, 200000)
+    j.update(published=0, publishedPerSecond=0, sent=5000)
+    return j
+
+
+def write_run(run_dir, servers, replace=None):
     with open(os.path.join(run_dir, "results.jsonl"), "w") as f:
         for key, make in (("pairs-q1", lambda v: pairs(v[0], 200000)), ("pairs-q1-fixed", lambda v: pairs(4000, v[1])),
                           ("connections", lambda v: connections(v[2])), ("offline", lambda v: offline(v[3]))):
             for s in servers:
+                result = (replace or {}).get((key, s)) or make(FIGURES[s])
                 f.write(json.dumps({"key": key, "server": s, "round": 1, "exit": 0, "seconds": 1,
-                                    "result": make(FIGURES[s])}) + "\n")
+                                    "result": result}) + "\n")
     with open(os.path.join(run_dir, "params.env"), "w") as f:
         f.write("COMPARE_ROUNDS_USED=1\nCOMPARE_CONN_CLIENTS_USED=500\nCOMPARE_OFFLINE_MSGS_USED=500\n"
                 "COMPARE_HIVEMQ_VERSION=2025.5\nCOMPARE_HIVEMQ_COMMAND=java -Xmx512m -jar reef-hivemq.jar\n")
@@ -59,9 +67,9 @@ def write_run(run_dir, servers):
                 "2026-12-05 12:00:01.000 WARN  [ClientQueue] queue full for bench-offline-123\n")
 
 
-def report(servers):
+def report(servers, replace=None):
     run_dir = tempfile.mkdtemp(prefix="report-test-")
-    write_run(run_dir, servers)
+    write_run(run_dir, servers, replace)
     doc, svg = os.path.join(run_dir, "doc.md"), os.path.join(run_dir, "plot.svg")
     env = {k: v for k, v in os.environ.items() if not k.startswith("COMPARE_")}
     subprocess.run([sys.executable, os.path.join(HERE, "report.py"), "--root", ROOT, "--run-dir", run_dir,
@@ -142,6 +150,14 @@ class WithHiveMq(unittest.TestCase):
         self.assertIn("- **HiveMQ CE** 2025.5 ran embedded", self.doc)
         self.assertIn("<max-queue-size>20000</max-queue-size>", self.doc)
         self.assertIn("| HiveMQ | flows | 1 | WARN [ClientQueue] queue full for bench-offline-... |", self.doc)
+
+
+class HiveMqStalled(unittest.TestCase):
+    def test_no_delivery_in_the_window_is_inconclusive(self):
+        doc, _ = report(["reef", "mosquitto", "hivemq"], {("pairs-q1", "hivemq"): stalled()})
+        self.assertIn("| ≥ 1.50× HiveMQ | **inconclusive** |", doc)
+        self.assertIn("HiveMQ's publishers could not publish a single message", doc)
+        self.assertIn("| ≥ 2.00× Mosquitto | met |", doc)
 
 
 if __name__ == "__main__":
