@@ -557,7 +557,9 @@ def latency_svg(res, path):
                 tx, ty, anchor = x(i), y(v) + 19, "middle"
             else:
                 tx, ty, anchor = x(i) + 9, y(v) + 4, "start"
-            o.append('<text x="%.1f" y="%.1f" text-anchor="%s" font-size="11" fill="%s">%s</text>'
+            # a white halo keeps a label readable where another server's line crosses it
+            o.append('<text x="%.1f" y="%.1f" text-anchor="%s" font-size="11" fill="%s" stroke="#ffffff" '
+                     'stroke-width="3" paint-order="stroke">%s</text>'
                      % (tx, ty, anchor, COLORS[s], esc(fmt_ms(v * 1000))))
     # legend
     lx, ly = left + pw + 20, top + 10
@@ -892,7 +894,8 @@ def document(root, run_dir, res, rows, im_rows, others, curves, doc_path, svg_pa
         for server, phase, n, text in notes:
             L.append("| %s | %s | %d | %s |" % (server, phase, n, text.replace("|", "\\|")))
     else:
-        L.append("Neither server logged a warning or an error during the runs.")
+        L.append("%s logged a warning or an error during the runs."
+                 % ("Neither server" if len(res.servers()) == 2 else "No server"))
     L.append("")
     L.append("## Parameters")
     L.append("")
