@@ -50,7 +50,9 @@ public final class HiveMqLauncher {
             run(config, dir);
         } catch (IOException | ExecutionException | TimeoutException e) {
             System.err.println(PREFIX + "HiveMQ did not start: " + e);
-            e.printStackTrace(System.err);
+            for (Throwable cause = e.getCause(); cause != null; cause = cause.getCause()) {
+                System.err.println(PREFIX + "  caused by " + cause); // HiveMQ's own log above has the details
+            }
             System.exit(1);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
