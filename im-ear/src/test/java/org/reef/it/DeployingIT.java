@@ -27,7 +27,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
  * online to a running stock {@code standalone-ha.xml} (the suite's other servers cover offline on
  * {@code standalone.xml}: {@link KillSoakIT} and every Arquillian test), MQTT over TLS with a keystore made by
  * {@code keytool}, the built EAR deployed with {@code jboss-cli.sh}. Then the upgrade ({@code deploy --force}) and
- * an undeploy and deploy keep what was sent.
+ * an undeploy and deploy keep what was sent, and {@code restore-reef.cli} gives back the stock profile.
  */
 class DeployingIT {
 
@@ -35,7 +35,7 @@ class DeployingIT {
     private static final String KEYSTORE_PASSWORD = "keystore secret for tests";
 
     @Test
-    void aStockWildFlyConfiguredOnlineRunsReefAndKeepsMessagesAcrossUpgradeAndRedeploy() throws Exception {
+    void aStockWildFlyConfiguredOnlineRunsReefKeepsMessagesAcrossUpgradeAndRedeployAndIsRestored() throws Exception {
         Path work = Path.of(System.getProperty("reef.test.work.dir"), "deploying-it");
         Path ear = Path.of(System.getProperty("reef.test.ear"));
         try (StandaloneWildFly server = StandaloneWildFly.unpack(
@@ -91,7 +91,14 @@ class DeployingIT {
             assertEquals(List.of("over TLS before the upgrade", "after the upgrade"),
                     history.stream().map(m -> m.getString("body")).toList(), history.toString());
             assertEquals(List.of(1L, 2L), history.stream().map(m -> m.getJsonNumber("seq").longValue()).toList());
+
+            // Undo: undeploy, stop, restore-reef.cli offline: the stock profile again.
+            server.cli("undeploy im-ear.ear");
             server.stop();
+            server.configureOffline("standalone-ha.xml", setup.resolve("restore-reef.cli"));
+            String configuration = "standalone/configuration/standalone-ha.xml";
+            assertEquals(server.stockFile(configuration), server.file(configuration),
+                    "restore-reef.cli gives back the stock standalone-ha.xml");
         }
     }
 

@@ -51,6 +51,7 @@ final class StandaloneWildFly implements AutoCloseable {
                 "standalone-wildfly-kill"));
     }
 
+    private final Path distribution;
     private final Path home;
     private final Path logs;
     private final int portOffset;
@@ -59,7 +60,8 @@ final class StandaloneWildFly implements AutoCloseable {
     private Process process;
     private int starts;
 
-    private StandaloneWildFly(Path home, Path logs, int portOffset) {
+    private StandaloneWildFly(Path distribution, Path home, Path logs, int portOffset) {
+        this.distribution = distribution;
         this.home = home;
         this.logs = logs;
         this.portOffset = portOffset;
@@ -83,7 +85,7 @@ final class StandaloneWildFly implements AutoCloseable {
         Files.createDirectories(logs);
         int offset = freePortOffset();
         LOG.info("WildFly unpacked in " + home + ", port offset " + offset);
-        return new StandaloneWildFly(home, logs, offset);
+        return new StandaloneWildFly(distribution, home, logs, offset);
     }
 
     /**
@@ -106,7 +108,10 @@ final class StandaloneWildFly implements AutoCloseable {
         return setup;
     }
 
-    /** Step 3, offline: applies a CLI script to {@code serverConfig} in an embedded server, as one batch. */
+    /**
+     * Step 3, offline: applies a CLI script ({@code configure-reef.cli}, or {@code restore-reef.cli} to undo it) to
+     * {@code serverConfig} in an embedded server, as one batch.
+     */
     void configureOffline(String serverConfig, Path script) throws IOException, InterruptedException {
         this.serverConfig = serverConfig;
         run("configure-offline", List.of(home.resolve("bin/jboss-cli.sh").toString(),
@@ -208,6 +213,24 @@ final class StandaloneWildFly implements AutoCloseable {
 
     Path home() {
         return home;
+    }
+
+    /** A file of the server as the distribution ships it, e.g. {@code standalone/configuration/standalone.xml}. */
+    String stockFile(String relative) throws IOException {
+        try (ZipFile zip = new ZipFile(distribution.toFile())) {
+            ZipEntry entry = zip.getEntry(home.getFileName() + "/" + relative);
+            if (entry == null) {
+                throw new IOException(relative + " not in " + distribution);
+            }
+            try (InputStream in = zip.getInputStream(entry)) {
+                return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+            }
+        }
+    }
+
+    /** A file of this server now. */
+    String file(String relative) throws IOException {
+        return Files.readString(home.resolve(relative), StandardCharsets.UTF_8);
     }
 
     int httpPort() {
