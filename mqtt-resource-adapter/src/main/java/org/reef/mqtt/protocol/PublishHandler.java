@@ -10,6 +10,7 @@ import org.reef.mqtt.api.MqttInboundMessage;
 import org.reef.mqtt.broker.BrokerConfig;
 import org.reef.mqtt.logging.LogSafe;
 import org.reef.mqtt.broker.MqttBroker;
+import org.reef.mqtt.broker.ReservedTopics;
 import org.reef.mqtt.inflow.InflowDelivery;
 import org.reef.mqtt.inflow.MqttActivation;
 import org.reef.mqtt.session.PublishMessage;
@@ -89,7 +90,7 @@ final class PublishHandler {
             }
             connection.inboundUnacknowledged++;
         }
-        broker.metrics().published();
+        broker.metrics().published(qos);
         Long expiry = Properties5.integer(properties, MqttPropertyType.PUBLICATION_EXPIRY_INTERVAL);
         PublishMessage message = new PublishMessage(topic, ByteBufUtil.getBytes(publish.payload()), qos,
                 publish.fixedHeader().isRetain(), connection.clientId, Properties5.passThrough(properties),
@@ -99,10 +100,14 @@ final class PublishHandler {
             // Security review F12: the application's namespace is closed until its endpoints are active. MQTT 5:
             // 0x87 Not authorized; MQTT 3.1.x cannot refuse a PUBLISH and acknowledges it [MQTT-3.3.5-2].
             broker.metrics().publishRefused();
-            LOG.log(Level.FINE, "Client {0}: PUBLISH to {1} refused: its namespace is not open yet",
-                    new Object[]{LogSafe.text(connection.clientId), LogSafe.text(topic)});
+            // MQTT 5.0 section 4.7.2: topics starting with $ (such as $SYS/) are the server's; clients never write them.
+            boolean server = ReservedTopics.isServerTopic(topic);
+            LOG.log(Level.FINE, "Client {0}: PUBLISH to {1} refused: {2}",
+                    new Object[]{LogSafe.text(connection.clientId), LogSafe.text(topic),
+                            server ? "a server topic" : "its namespace is not open yet"});
             acknowledge(ctx, connection, packetId, qos, connection.isV5() ? ReasonCodes.NOT_AUTHORIZED
-                    : ReasonCodes.SUCCESS, connection.isV5() ? "namespace not available yet" : null);
+                    : ReasonCodes.SUCCESS, connection.isV5() ? (server ? "topics starting with $ are the server's"
+                    : "namespace not available yet") : null);
             return;
         }
         List<MqttActivation> activations = broker.inflow().match(topic);
