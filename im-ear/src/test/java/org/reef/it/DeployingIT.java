@@ -60,7 +60,7 @@ class DeployingIT {
 
             // Configure online: start the stock profile, apply the script as one batch, restart.
             server.start("standalone-ha.xml");
-            server.configureOnline(setup.resolve("configure-reef.cli"));
+            server.configureOnline(setup.resolve("configure-reef.cli"), setup.resolve("configure-reef-monitoring.cli"));
 
             // Deploy.
             server.cli("deploy " + ear);

@@ -48,7 +48,8 @@ class KillSoakIT {
         try (StandaloneWildFly server = StandaloneWildFly.unpack(
                 Path.of(System.getProperty("reef.test.wildfly.dist")), work)) {
             Path setup = server.installSetup(Path.of(System.getProperty("reef.test.setup.zip")));
-            server.configureOffline("standalone.xml", setup.resolve("configure-reef.cli"));
+            server.configureOffline("standalone.xml", setup.resolve("configure-reef.cli"),
+                    setup.resolve("configure-reef-monitoring.cli"));
             int mqttPort = StandaloneWildFly.freePort();
             server.env("REEF_DB_URL", ScratchDatabase.create("reef_soak"))
                     .env("REEF_DB_USER", ScratchDatabase.USER)

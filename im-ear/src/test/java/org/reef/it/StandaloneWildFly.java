@@ -112,20 +112,29 @@ final class StandaloneWildFly implements AutoCloseable {
      * Step 3, offline: applies a CLI script ({@code configure-reef.cli}, or {@code restore-reef.cli} to undo it) to
      * {@code serverConfig} in an embedded server, as one batch.
      */
-    void configureOffline(String serverConfig, Path script) throws IOException, InterruptedException {
+    void configureOffline(String serverConfig, Path... scripts) throws IOException, InterruptedException {
         this.serverConfig = serverConfig;
+        StringBuilder commands = new StringBuilder("--commands=embed-server --server-config=" + serverConfig
+                + " --std-out=discard --stability=community");
+        for (Path script : scripts) {
+            commands.append(",run-batch --file=").append(script);
+        }
         run("configure-offline", List.of(home.resolve("bin/jboss-cli.sh").toString(),
-                "--commands=embed-server --server-config=" + serverConfig + " --std-out=discard,run-batch --file="
-                        + script + ",stop-embedded-server"));
+                commands.append(",stop-embedded-server").toString()));
     }
 
     /**
      * Step 3, online: applies a CLI script to the running server as one batch, then restarts it
      * ({@code shutdown --restart=true}: the transaction node identifier needs a new JVM) and waits for it.
      */
-    void configureOnline(Path script) throws IOException, InterruptedException {
+    void configureOnline(Path... scripts) throws IOException, InterruptedException {
         int before = startedCount();
-        cli("run-batch --file=" + script, "shutdown --restart=true");
+        List<String> commands = new ArrayList<>();
+        for (Path script : scripts) {
+            commands.add("run-batch --file=" + script);
+        }
+        commands.add("shutdown --restart=true");
+        cli(commands.toArray(String[]::new));
         awaitStarted(before);
     }
 
@@ -135,7 +144,10 @@ final class StandaloneWildFly implements AutoCloseable {
         return this;
     }
 
-    /** Step 4: {@code bin/standalone.sh -c <config> -Djboss.socket.binding.port-offset=<offset>}, until started. */
+    /**
+     * Step 4: {@code bin/standalone.sh -c <config> --stability=community -Djboss.socket.binding.port-offset=<offset>},
+     * until started.
+     */
     void start(String serverConfig) throws IOException, InterruptedException {
         this.serverConfig = serverConfig;
         start();
@@ -149,7 +161,7 @@ final class StandaloneWildFly implements AutoCloseable {
         starts++;
         Path console = logs.resolve("console-" + starts + ".log");
         ProcessBuilder builder = new ProcessBuilder(home.resolve("bin/standalone.sh").toString(),
-                "-c", serverConfig, "-Djboss.socket.binding.port-offset=" + portOffset)
+                "-c", serverConfig, "--stability=community", "-Djboss.socket.binding.port-offset=" + portOffset)
                 .directory(home.toFile())
                 .redirectErrorStream(true)
                 .redirectOutput(console.toFile());

@@ -60,7 +60,7 @@ public final class ReefLauncher {
         env.put("LAUNCH_JBOSS_IN_BACKGROUND", "true");
         prepareBaseDir(home, ear, base);
         ProcessBuilder builder = new ProcessBuilder(List.of(home.resolve("bin/standalone.sh").toString(),
-                "-c", "reef.xml", "-Djboss.server.base.dir=" + base))
+                "-c", "reef.xml", "--stability=community", "-Djboss.server.base.dir=" + base))
                 .directory(home.toFile())
                 .inheritIO();
         builder.environment().putAll(env);

@@ -24,7 +24,8 @@ import java.util.logging.Logger;
  * <p>Refusals: a wrong or throttled password, or an invalid token, is CONNACK 4 / 0x86 (bad user name or password:
  * a guesser cannot tell a lockout from a wrong guess, and the HTTP login says 429 to the account's owner); a full
  * hashing pool is 3 / 0x88 (server unavailable). Runs without a transaction: each database step takes its own, and
- * none is open while a password is hashed.
+ * none is open while a password is hashed. An administrator's connection is marked as such for the broker, which
+ * lets it read {@code $SYS/} (an account made administrator or not later changes its next connection).
  */
 @Stateless
 @TransactionAttribute(TransactionAttributeType.NOT_SUPPORTED)
@@ -39,6 +40,9 @@ public class MqttLoginService {
     private TokenService tokens;
 
     @EJB
+    private AccountService accounts;
+
+    @EJB
     private DeviceService devices;
 
     public MqttAuthentication login(MqttConnectRequest request) {
@@ -50,17 +54,22 @@ public class MqttLoginService {
         String asText = new String(secret, StandardCharsets.UTF_8);
         String tokenDigest = null;
         boolean accepted = false;
+        boolean admin = false;
         if (Tokens.looksLikeToken(asText)) {
             Optional<AccessToken> token = tokens.verify(asText);
             if (token.isPresent() && token.get().getUsername().equals(username)) {
                 tokenDigest = token.get().getDigest();
                 accepted = true;
+                admin = accounts.find(username).map(a -> a.isAdmin()).orElse(false);
             }
         }
         if (!accepted) {
             char[] password = PasswordHasher.chars(secret);
             try {
-                accepted = passwords.authenticate(username, password, request.remoteAddress()).isPresent();
+                Optional<org.reef.im.domain.Account> account =
+                        passwords.authenticate(username, password, request.remoteAddress());
+                accepted = account.isPresent();
+                admin = accepted && account.get().isAdmin();
             } catch (RetryLaterException e) {
                 LOG.log(Level.FINE, "MQTT login of client {0} refused: {1}",
                         new Object[]{request.clientId(), e.error().code()});
@@ -75,6 +84,7 @@ public class MqttLoginService {
             return MqttAuthentication.refused(MqttAuthentication.Outcome.BAD_CREDENTIALS);
         }
         devices.authenticated(request.clientId(), request.connectionId(), username, tokenDigest);
-        return MqttAuthentication.accepted(username);
+        // an administrator may also read the broker's $SYS/ topics, for as long as this connection lasts
+        return admin ? MqttAuthentication.acceptedAdministrator(username) : MqttAuthentication.accepted(username);
     }
 }

@@ -3,6 +3,7 @@ package org.reef.im.chat;
 import jakarta.annotation.Resource;
 import jakarta.ejb.EJB;
 import jakarta.ejb.Stateless;
+import jakarta.inject.Inject;
 import jakarta.persistence.EntityManager;
 import jakarta.persistence.PersistenceContext;
 import org.reef.im.delivery.AfterCommitPublisher;
@@ -11,6 +12,7 @@ import org.reef.im.delivery.InboxPump;
 import org.reef.im.domain.Message;
 import org.reef.im.error.ImError;
 import org.reef.im.error.ImException;
+import org.reef.im.metrics.ImMetrics;
 import org.reef.im.moderation.ContentFilter;
 import org.reef.im.moderation.SendRateLimiter;
 
@@ -61,6 +63,9 @@ public class DirectMessaging {
 
     @EJB
     private InboxPump pump;
+
+    @Inject
+    private ImMetrics metrics;
 
     /**
      * Sends the messages in the caller's transaction; returns, in order, null for each one stored (or acknowledged
@@ -212,8 +217,10 @@ public class DirectMessaging {
             publications.add(new AfterCommitPublisher.Publication(Events.INBOX + ack.getSender(),
                     Events.bytes(Events.ack(ack)), 1));
         }
+        int storedCount = entries.size();
         mqtt.publishAllAfterCommit(publications, () -> {
-            if (!entries.isEmpty()) {
+            if (storedCount > 0) {
+                metrics.stored(false, storedCount);
                 pump.newEntries(entries);
             }
         });

@@ -2,6 +2,7 @@ package org.reef.im.chat;
 
 import jakarta.ejb.EJB;
 import jakarta.ejb.Stateless;
+import jakarta.inject.Inject;
 import jakarta.json.JsonObject;
 import jakarta.persistence.EntityManager;
 import jakarta.persistence.LockModeType;
@@ -18,6 +19,7 @@ import org.reef.im.domain.InboxEntry;
 import org.reef.im.domain.Message;
 import org.reef.im.error.ImError;
 import org.reef.im.error.ImException;
+import org.reef.im.metrics.ImMetrics;
 import org.reef.im.moderation.BlockService;
 import org.reef.im.moderation.ContentFilter;
 import org.reef.im.moderation.SendRateLimiter;
@@ -68,6 +70,9 @@ public class MessagingService {
 
     @EJB
     private RoomService rooms;
+
+    @Inject
+    private ImMetrics metrics;
 
     /** The stored message (null for typing and room messages) and whether it was a retry of an earlier send. */
     public record SendResult(Message message, boolean duplicate) {
@@ -195,7 +200,11 @@ public class MessagingService {
             mqtt.publishAfterCommit(Events.INBOX + message.getSender(), Events.bytes(Events.ack(message)), 1);
         }
         byte[] event = Events.bytes(Events.message(message));
-        mqtt.afterCommit(() -> pump.newEntries(positions, event, senderClientId));
+        boolean group = !message.getConversationId().startsWith(Conversations.DM_PREFIX);
+        mqtt.afterCommit(() -> {
+            metrics.stored(group);
+            pump.newEntries(positions, event, senderClientId);
+        });
     }
 
     /** The earlier send with this clientMsgId, acknowledged again, or null. */

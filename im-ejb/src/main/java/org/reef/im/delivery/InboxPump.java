@@ -10,6 +10,8 @@ import jakarta.ejb.Singleton;
 import jakarta.ejb.TransactionAttribute;
 import jakarta.ejb.TransactionAttributeType;
 import jakarta.enterprise.concurrent.ManagedExecutorService;
+import jakarta.inject.Inject;
+import org.reef.im.metrics.ImMetrics;
 import org.reef.mqtt.api.MqttConnection;
 import org.reef.mqtt.api.MqttConnectionFactory;
 
@@ -51,6 +53,9 @@ public class InboxPump {
 
     @Resource
     private ManagedExecutorService executor;
+
+    @Inject
+    private ImMetrics metrics;
 
     private final ConcurrentMap<String, InboxCursor> cursors = new ConcurrentHashMap<>();
     private final ConcurrentMap<String, Set<String>> devicesOfUser = new ConcurrentHashMap<>();
@@ -99,7 +104,8 @@ public class InboxPump {
             if (known != null && !known.username.equals(username)) {
                 previousUser[0] = known.username; // the client id changed hands: it is no longer that user's device
             }
-            InboxCursor fresh = new InboxCursor(clientId, username, inbox.open(clientId, username, persistent));
+            InboxCursor fresh = new InboxCursor(clientId, username, inbox.open(clientId, username, persistent),
+                    metrics::delivered);
             fresh.connectionId = connectionId;
             return fresh;
         });
@@ -217,6 +223,17 @@ public class InboxPump {
         }
     }
 
+    /** Devices connected and fed their inbox now (on this server). */
+    public int activeDevices() {
+        int active = 0;
+        for (InboxCursor cursor : cursors.values()) {
+            if (cursor.active()) {
+                active++;
+            }
+        }
+        return active;
+    }
+
     /** Writes one device's pending confirmed position now (it disconnects, or another device starts). */
     private void flushAck(String clientId) {
         Ack ack = pendingAcks.remove(clientId);
@@ -252,6 +269,7 @@ public class InboxPump {
 
     /** Several {@link #newEntries(Map, byte[], String)} at once (an inflow batch), in order, over one connection. */
     public void newEntries(List<NewEntry> entries) {
+        long committedAt = System.nanoTime(); // called right after the commit (an afterCompletion)
         List<InboxCursor> behind = new ArrayList<>();
         List<InboxCursor> pending = new ArrayList<>();
         List<Long> pendingPositions = new ArrayList<>();
@@ -282,7 +300,7 @@ public class InboxPump {
                 NewEntry entry = pendingEntries.get(i);
                 try {
                     if (!deliverCaughtUp(connection, cursor, pendingPositions.get(i), entry.event(),
-                            entry.exceptClientId()) || cursor.dirty) {
+                            entry.exceptClientId(), committedAt) || cursor.dirty) {
                         behind.add(cursor); // behind, or marked by another thread while this one held it
                     }
                 } catch (Exception e) {
@@ -317,7 +335,7 @@ public class InboxPump {
      * taken care of (false: the caller pumps the cursor). A busy cursor is marked dirty: its holder pumps it again.
      */
     private static boolean deliverCaughtUp(MqttConnection connection, InboxCursor cursor, long position, byte[] event,
-                                           String exceptClientId) throws Exception {
+                                           String exceptClientId, long committedAt) throws Exception {
         if (!cursor.lock.tryLock()) {
             cursor.dirty = true;
             if (!cursor.lock.tryLock()) {
@@ -338,6 +356,7 @@ public class InboxPump {
                     return true;
                 }
                 cursor.outstanding.add(position);
+                cursor.timed(position, committedAt);
             }
             cursor.sent = position;
             return true;

@@ -6,7 +6,9 @@ import jakarta.ejb.MessageDriven;
 import jakarta.ejb.MessageDrivenContext;
 import jakarta.annotation.Resource;
 import org.jboss.ejb3.annotation.ResourceAdapter;
+import jakarta.inject.Inject;
 import org.reef.im.chat.ImInbox;
+import org.reef.im.metrics.ImMetrics;
 import org.reef.mqtt.api.MqttAck;
 import org.reef.mqtt.api.MqttBatchMessageListener;
 import org.reef.mqtt.api.MqttInboundMessage;
@@ -34,6 +36,9 @@ public class ImInboundMdb implements MqttBatchMessageListener {
     @Resource
     private MessageDrivenContext context;
 
+    @Inject
+    private ImMetrics metrics;
+
     /**
      * Returns the verdicts, or throws if the batch's transaction cannot commit: verdicts of work that is rolled back
      * must never reach the clients (the adapter then delivers each message again on its own; it also checks the
@@ -41,6 +46,7 @@ public class ImInboundMdb implements MqttBatchMessageListener {
      */
     @Override
     public List<MqttAck> onMessages(List<MqttInboundMessage> messages) {
+        metrics.batch(messages.size());
         List<MqttAck> verdicts = inbox.handleAll(messages);
         if (context.getRollbackOnly()) {
             throw new IllegalStateException("the transaction of a batch of " + messages.size()

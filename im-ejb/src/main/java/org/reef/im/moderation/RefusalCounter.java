@@ -50,6 +50,11 @@ public class RefusalCounter {
         }
     }
 
+    /** The count since start of one error (for the metrics: no allocation). */
+    public long count(ImError error) {
+        return counts.get(error.ordinal());
+    }
+
     /** The counts since start, by error. */
     public Map<ImError, Long> counts() {
         Map<ImError, Long> result = new EnumMap<>(ImError.class);

@@ -2,6 +2,9 @@ package org.reef.im.delivery;
 
 import org.junit.jupiter.api.Test;
 
+import java.util.ArrayList;
+import java.util.List;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -105,6 +108,40 @@ class InboxCursorTest {
         cursor.settle();
         assertTrue(cursor.toReplace.isEmpty());
         assertEquals(1, cursor.confirmed, "nothing smaller to send: the position is passed");
+    }
+
+    @Test
+    void anAcknowledgedLiveDeliveryIsTimedFromItsCommitOnce() {
+        List<Long> timed = new ArrayList<>();
+        InboxCursor cursor = new InboxCursor("phone", "bob", 0, timed::add);
+        cursor.connectionId = "c1";
+        long committed = System.nanoTime() - 5_000_000; // 5 ms ago
+        cursor.outstanding.add(1L);
+        cursor.timed(1, committed);
+        cursor.outstanding.add(2L); // pumped from the database: not timed
+        cursor.acked.add(1L);
+        cursor.acked.add(2L);
+        cursor.settle();
+        assertEquals(1, timed.size(), "only the live delivery");
+        assertTrue(timed.get(0) >= 5_000_000, "from its commit: " + timed.get(0));
+
+        cursor.acked.add(1L); // a repeated acknowledgement is not timed again
+        cursor.settle();
+        assertEquals(1, timed.size());
+    }
+
+    @Test
+    void aSlotReusedByALaterDeliveryTimesOnlyThatOne() {
+        List<Long> timed = new ArrayList<>();
+        InboxCursor cursor = new InboxCursor("phone", "bob", 0, timed::add);
+        cursor.timed(3, System.nanoTime());
+        cursor.timed(3 + InboxCursor.TIMED, System.nanoTime()); // same slot, more than TIMED in flight
+        cursor.acked.add(3L);
+        cursor.settle();
+        assertEquals(List.of(), timed, "3's time was overwritten: not timed rather than timed wrongly");
+        cursor.acked.add(3L + InboxCursor.TIMED);
+        cursor.settle();
+        assertEquals(1, timed.size());
     }
 
     /** A cursor that started at {@code start} and delivered the given positions, all outstanding. */

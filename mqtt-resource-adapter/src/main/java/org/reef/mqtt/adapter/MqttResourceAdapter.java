@@ -14,6 +14,8 @@ import jakarta.transaction.TransactionSynchronizationRegistry;
 import org.reef.mqtt.broker.BrokerConfig;
 import org.reef.mqtt.broker.BrokerLimits;
 import org.reef.mqtt.broker.MqttBroker;
+import org.reef.mqtt.broker.SysTopics;
+import org.reef.mqtt.api.MqttStatistics;
 import org.reef.mqtt.inflow.MqttActivation;
 import org.reef.mqtt.inflow.MqttActivationSpec;
 import org.reef.mqtt.inflow.WorkDispatcher;
@@ -230,6 +232,10 @@ public class MqttResourceAdapter implements ResourceAdapter {
             + "into it and SUBSCRIBE filters reaching into it are refused (0x87; MQTT 3.1.x SUBACK 0x80)")
     private String reservedTopics = BrokerLimits.DEFAULT_RESERVED_TOPICS;
 
+    @ConfigProperty(defaultValue = "10", description = "Seconds between updates of the broker's $SYS/broker/... topics "
+            + "(retained, readable by administrators); 0 turns them off")
+    private Integer sysInterval = 10;
+
     private transient WorkDispatcher dispatcher;
     /** Where each delivery learns whether its transaction committed; null if the container offers none. */
     private transient TransactionSynchronizationRegistry transactions;
@@ -238,6 +244,8 @@ public class MqttResourceAdapter implements ResourceAdapter {
     private transient JdbcSessionStore sessionStore;
     /** Where restored sessions live until their clients come back. */
     private transient EventExecutor restoredSessions;
+    private transient SysTopics sysTopics;
+    private final transient AdapterStatistics statistics = new AdapterStatistics(this);
 
     @Override
     public void start(BootstrapContext context) throws ResourceAdapterInternalException {
@@ -250,6 +258,9 @@ public class MqttResourceAdapter implements ResourceAdapter {
             listeners = new ListenerConfig(host, port, tlsPort, wsPort, wssPort, wsPath,
                     TlsConfig.fromProperties(tlsKeystore, tlsKeystorePassword, tlsKeystoreType, tlsTruststore,
                             tlsTruststorePassword, tlsClientAuth));
+            if (sysInterval == null || sysInterval < 0) {
+                throw new IllegalArgumentException("sysInterval must be 0 (off) or more seconds: " + sysInterval);
+            }
         } catch (IllegalArgumentException | NullPointerException e) {
             throw new ResourceAdapterInternalException("invalid MQTT adapter configuration: " + e.getMessage(), e);
         }
@@ -284,6 +295,8 @@ public class MqttResourceAdapter implements ResourceAdapter {
         dispatcher = newDispatcher;
         broker = newBroker;
         server = newServer;
+        sysTopics = new SysTopics(newBroker);
+        sysTopics.start(sysInterval);
         LOG.log(Level.INFO, "Reef MQTT adapter started: TCP {0}, TLS {1}, WebSocket {2}, secure WebSocket {3} "
                 + "(anonymous access {4})", new Object[]{String.valueOf(port(Listener.TCP)),
                 String.valueOf(port(Listener.TLS)), String.valueOf(port(Listener.WS)),
@@ -356,6 +369,10 @@ public class MqttResourceAdapter implements ResourceAdapter {
 
     @Override
     public void stop() {
+        if (sysTopics != null) {
+            sysTopics.stop();
+            sysTopics = null;
+        }
         if (server != null) {
             server.stop(); // closing the connections hands the persistent sessions' state to the store
             server = null;
@@ -423,6 +440,21 @@ public class MqttResourceAdapter implements ResourceAdapter {
     }
 
     /** The bound port of a listener, or -1 when it is off or the adapter is stopped. */
+    /** The broker's counters and state for monitoring; a live view that answers 0 while the adapter is stopped. */
+    public MqttStatistics statistics() {
+        return statistics;
+    }
+
+    /** The running broker, or null. */
+    MqttBroker currentBroker() {
+        return broker;
+    }
+
+    /** The running listeners, or null. */
+    MqttServer currentServer() {
+        return server;
+    }
+
     public int port(Listener kind) {
         MqttServer current = server;
         return current == null ? -1 : current.port(kind);
@@ -772,6 +804,14 @@ public class MqttResourceAdapter implements ResourceAdapter {
         this.persistentAnonymousSessions = persistentAnonymousSessions;
     }
 
+    public Integer getSysInterval() {
+        return sysInterval;
+    }
+
+    public void setSysInterval(Integer sysInterval) {
+        this.sysInterval = sysInterval;
+    }
+
     public String getReservedTopics() {
         return reservedTopics;
     }
@@ -818,7 +858,8 @@ public class MqttResourceAdapter implements ResourceAdapter {
                 && Objects.equals(tlsTruststore, other.tlsTruststore)
                 && Objects.equals(tlsClientAuth, other.tlsClientAuth) && Objects.equals(wsPort, other.wsPort)
                 && Objects.equals(wssPort, other.wssPort) && Objects.equals(wsPath, other.wsPath)
-                && Objects.equals(sessionDataSource, other.sessionDataSource);
+                && Objects.equals(sessionDataSource, other.sessionDataSource)
+                && Objects.equals(sysInterval, other.sysInterval);
     }
 
     @Override

@@ -3,10 +3,16 @@ package org.reef.mqtt.api;
 /**
  * The verdict of {@link MqttConnectionListener#authenticate}.
  *
- * @param outcome  accepted, or the kind of refusal
- * @param username the identity the session runs as when accepted (the listener may normalise the name)
+ * @param outcome       accepted, or the kind of refusal
+ * @param username      the identity the session runs as when accepted (the listener may normalise the name)
+ * @param administrator whether that identity administers the server: it may then read the broker's own
+ *                      {@code $SYS/} topics (for the whole connection)
  */
-public record MqttAuthentication(Outcome outcome, String username) {
+public record MqttAuthentication(Outcome outcome, String username, boolean administrator) {
+
+    public MqttAuthentication(Outcome outcome, String username) {
+        this(outcome, username, false);
+    }
 
     /** Accepted, or why not; each refusal has a CONNACK code in MQTT 3.1.1 and 5. */
     public enum Outcome {
@@ -21,6 +27,11 @@ public record MqttAuthentication(Outcome outcome, String username) {
 
     public static MqttAuthentication accepted(String username) {
         return new MqttAuthentication(Outcome.ACCEPTED, username);
+    }
+
+    /** Accepted as an administrator of the server (see {@link #administrator()}). */
+    public static MqttAuthentication acceptedAdministrator(String username) {
+        return new MqttAuthentication(Outcome.ACCEPTED, username, true);
     }
 
     public static MqttAuthentication refused(Outcome why) {

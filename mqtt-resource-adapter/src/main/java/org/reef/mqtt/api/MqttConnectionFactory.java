@@ -22,4 +22,10 @@ public interface MqttConnectionFactory extends Serializable, Referenceable {
      * try-with-resources block.
      */
     MqttConnection getConnection() throws ResourceException;
+
+    /**
+     * The broker's counters and state for monitoring (metrics, health checks). Needs no connection and takes part in
+     * no transaction.
+     */
+    MqttStatistics statistics() throws ResourceException;
 }

@@ -38,10 +38,19 @@ public interface Authenticator {
      * @param username the identity the session runs as (an authenticator may normalise it), or null for anonymous
      * @param refusal  why it was refused, when not accepted
      */
-    record AuthResult(boolean accepted, String username, Refusal refusal) {
+    record AuthResult(boolean accepted, String username, Refusal refusal, boolean administrator) {
+
+        public AuthResult(boolean accepted, String username, Refusal refusal) {
+            this(accepted, username, refusal, false);
+        }
 
         public static AuthResult accept(String username) {
             return new AuthResult(true, username, null);
+        }
+
+        /** Accepted as an administrator, who may read {@code $SYS/}. */
+        public static AuthResult acceptAdministrator(String username) {
+            return new AuthResult(true, username, null, true);
         }
 
         public static AuthResult refuse(Refusal refusal) {

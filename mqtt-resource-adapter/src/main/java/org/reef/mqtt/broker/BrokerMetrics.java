@@ -1,9 +1,19 @@
 package org.reef.mqtt.broker;
 
+import java.util.concurrent.atomic.AtomicLongArray;
 import java.util.concurrent.atomic.LongAdder;
 
-/** Counters of the broker's traffic and refusals, cheap to bump from any thread. */
+/**
+ * Counters of the broker's traffic and refusals, cheap to bump from any thread: {@link LongAdder}s (no lock, no
+ * allocation), read by monitoring (the application's metrics, the {@code $SYS} topics) when it asks.
+ */
 public final class BrokerMetrics {
+
+    private final LongAdder[] received = {new LongAdder(), new LongAdder(), new LongAdder()};
+    /** CONNECTs refused with a CONNACK, by MQTT 5 reason code (rare: an array of plain atomics is enough). */
+    private final AtomicLongArray connectRefusals = new AtomicLongArray(256);
+    private final LongAdder bytesReceived = new LongAdder();
+    private final LongAdder bytesSent = new LongAdder();
 
     private final LongAdder connections = new LongAdder();
     private final LongAdder published = new LongAdder();
@@ -22,8 +32,44 @@ public final class BrokerMetrics {
         connections.increment();
     }
 
-    public void published() {
+    /** A client's PUBLISH arrived (a resent QoS 2 duplicate does not count again). */
+    public void published(int qos) {
         published.increment();
+        received[qos].increment();
+    }
+
+    public long receivedCount(int qos) {
+        return received[qos].sum();
+    }
+
+    /**
+     * A CONNECT was refused with this MQTT 5 reason code (also for an MQTT 3.1.x client, which was sent the 3.1.1
+     * code of the same meaning, or closed without CONNACK where 3.1.1 has none).
+     */
+    public void connectRefused(int reasonCode) {
+        connectRefusals.incrementAndGet(reasonCode & 0xFF);
+    }
+
+    public long connectRefusedCount(int reasonCode) {
+        return connectRefusals.get(reasonCode & 0xFF);
+    }
+
+    /** Network bytes read from clients (TLS and WebSocket framing included). */
+    public void bytesReceived(long bytes) {
+        bytesReceived.add(bytes);
+    }
+
+    /** Network bytes written to clients (TLS and WebSocket framing included). */
+    public void bytesSent(long bytes) {
+        bytesSent.add(bytes);
+    }
+
+    public long bytesReceivedCount() {
+        return bytesReceived.sum();
+    }
+
+    public long bytesSentCount() {
+        return bytesSent.sum();
     }
 
     public void inflowDelivered() {

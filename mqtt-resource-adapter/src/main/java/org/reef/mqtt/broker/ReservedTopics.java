@@ -24,8 +24,15 @@ public final class ReservedTopics {
         this.guards = guards;
     }
 
-    /** Whether a PUBLISH (or will) to this topic name must be refused now. */
+    /**
+     * Whether a PUBLISH (or will) to this topic name must be refused now: in a namespace not open yet, or a topic
+     * starting with {@code $}, which belongs to the server (MQTT 5.0 section 4.7.2: the server's own topics such as
+     * {@code $SYS/}, which clients must not be able to write).
+     */
     public boolean refusesTopic(String topic) {
+        if (isServerTopic(topic)) {
+            return true;
+        }
         for (String namespace : namespaces) {
             if (Topics.matches(namespace, topic) && !open(namespace)) {
                 return true;
@@ -42,6 +49,21 @@ public final class ReservedTopics {
             }
         }
         return false;
+    }
+
+    /** Whether a topic name starts with {@code $}: the server's, never a client's to publish to. */
+    public static boolean isServerTopic(String topic) {
+        return !topic.isEmpty() && topic.charAt(0) == '$';
+    }
+
+    /** Whether every reserved namespace is open: its inflow endpoint and its guard are active. */
+    public boolean allOpen() {
+        for (String namespace : namespaces) {
+            if (!open(namespace)) {
+                return false;
+            }
+        }
+        return true;
     }
 
     private boolean open(String namespace) {

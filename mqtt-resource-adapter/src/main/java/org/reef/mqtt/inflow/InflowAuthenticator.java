@@ -41,7 +41,8 @@ public final class InflowAuthenticator implements Authenticator {
             return AuthResult.refuse(Refusal.NOT_AUTHORIZED);
         }
         return switch (authentication.outcome()) {
-            case ACCEPTED -> AuthResult.accept(authentication.username());
+            case ACCEPTED -> authentication.administrator() ? AuthResult.acceptAdministrator(authentication.username())
+                    : AuthResult.accept(authentication.username());
             case BAD_CREDENTIALS -> AuthResult.refuse(Refusal.BAD_CREDENTIALS);
             case UNAVAILABLE -> AuthResult.refuse(Refusal.UNAVAILABLE);
             case NOT_AUTHORIZED -> AuthResult.refuse(Refusal.NOT_AUTHORIZED);

@@ -4,6 +4,7 @@ import jakarta.resource.ResourceException;
 import jakarta.resource.spi.ConnectionManager;
 import org.reef.mqtt.api.MqttConnection;
 import org.reef.mqtt.api.MqttConnectionFactory;
+import org.reef.mqtt.api.MqttStatistics;
 
 import javax.naming.Reference;
 
@@ -24,6 +25,11 @@ public class MqttConnectionFactoryImpl implements MqttConnectionFactory {
     @Override
     public MqttConnection getConnection() throws ResourceException {
         return (MqttConnection) connectionManager.allocateConnection(managedFactory, null);
+    }
+
+    @Override
+    public MqttStatistics statistics() throws ResourceException {
+        return managedFactory.adapter().statistics();
     }
 
     @Override

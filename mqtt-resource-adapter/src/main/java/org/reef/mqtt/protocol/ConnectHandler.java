@@ -157,6 +157,7 @@ final class ConnectHandler {
                     } else if (!result.accepted()) {
                         refuseAuth(ctx, level, finalClientId, result.refusal());
                     } else {
+                        connection.administrator = result.administrator();
                         openSession(ctx, connection, connect, finalClientId, finalAssigned, result.username(),
                                 finalWill, receiveMaximum, maximumPacketSize, opened);
                     }
@@ -322,6 +323,7 @@ final class ConnectHandler {
 
     private void protocolError(ChannelHandlerContext ctx, int level, String why) {
         broker.metrics().protocolError();
+        broker.metrics().connectRefused(MqttConnectReturnCode.CONNECTION_REFUSED_PROTOCOL_ERROR.byteValue());
         LOG.log(Level.INFO, "{0}: invalid CONNECT, closing: {1}", new Object[]{ctx.channel().remoteAddress(), why});
         if (level == 5) {
             ctx.writeAndFlush(MqttReplies.connAckRefused(5, null,
@@ -338,6 +340,9 @@ final class ConnectHandler {
     private void refuse(ChannelHandlerContext ctx, int level, MqttConnectReturnCode v3, MqttConnectReturnCode v5,
                         String why) {
         LOG.log(Level.FINE, "{0}: CONNECT refused: {1}", new Object[]{ctx.channel().remoteAddress(), why});
+        // counted by the MQTT 5 code; the one refusal only 3.1.x has (an empty id without clean session) as 0x85
+        broker.metrics().connectRefused(v5 != null ? v5.byteValue()
+                : MqttConnectReturnCode.CONNECTION_REFUSED_CLIENT_IDENTIFIER_NOT_VALID.byteValue());
         MqttConnectReturnCode code = level == 5 ? v5 : v3;
         if (code == null) {
             ctx.close();

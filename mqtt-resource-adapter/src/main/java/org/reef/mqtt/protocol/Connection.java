@@ -19,6 +19,8 @@ final class Connection {
     /** This network connection's id (as in the connection events). */
     String connectionId;
     String username;
+    /** Whether the client authenticated as an administrator of the server, who may read {@code $SYS/}. */
+    boolean administrator;
     Session session;
     ConnectionInflow inflow;
     /** Whether a CONNECT was received (a second one is a protocol violation, MQTT 3.1.1 [MQTT-3.1.0-2]). */

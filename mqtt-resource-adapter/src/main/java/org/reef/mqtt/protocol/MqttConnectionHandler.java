@@ -239,11 +239,15 @@ public final class MqttConnectionHandler extends ChannelInboundHandlerAdapter im
         if (!connection.connectReceived && root instanceof MqttUnacceptableProtocolVersionException) {
             // MQTT 3.1.1 section 3.1.2.2: CONNACK 0x01 and close [MQTT-3.1.2-2]; MQTT 5 clients get 0x84.
             int level = protocolLevelOf(ctx);
+            broker.metrics().connectRefused(
+                    MqttConnectReturnCode.CONNECTION_REFUSED_UNSUPPORTED_PROTOCOL_VERSION.byteValue());
             ctx.writeAndFlush(MqttReplies.connAckRefused(level == 5 ? 5 : 4,
                     MqttConnectReturnCode.CONNECTION_REFUSED_UNACCEPTABLE_PROTOCOL_VERSION,
                     MqttConnectReturnCode.CONNECTION_REFUSED_UNSUPPORTED_PROTOCOL_VERSION, null))
                     .addListener(f -> ctx.close());
         } else if (!connection.connectReceived && root instanceof MqttIdentifierRejectedException) {
+            broker.metrics().connectRefused(
+                    MqttConnectReturnCode.CONNECTION_REFUSED_CLIENT_IDENTIFIER_NOT_VALID.byteValue());
             ctx.writeAndFlush(MqttReplies.connAckRefused(protocolLevelOf(ctx),
                     MqttConnectReturnCode.CONNECTION_REFUSED_IDENTIFIER_REJECTED,
                     MqttConnectReturnCode.CONNECTION_REFUSED_CLIENT_IDENTIFIER_NOT_VALID, null))

@@ -10,6 +10,7 @@ import org.reef.mqtt.api.MqttInboundMessage;
 import org.reef.mqtt.broker.BrokerConfig;
 import org.reef.mqtt.logging.LogSafe;
 import org.reef.mqtt.broker.MqttBroker;
+import org.reef.mqtt.broker.ReservedTopics;
 import org.reef.mqtt.inflow.InflowDelivery;
 import org.reef.mqtt.inflow.MqttActivation;
 import org.reef.mqtt.session.PublishMessage;
@@ -89,7 +90,7 @@ final class PublishHandler {
             }
             connection.inboundUnacknowledged++;
         }
-        broker.metrics().published();
+        broker.metrics().published(qos);
         Long expiry = Properties5.integer(properties, MqttPropertyType.PUBLICATION_EXPIRY_INTERVAL);
         PublishMessage message = new PublishMessage(topic, ByteBufUtil.getBytes(publish.payload()), qos,
                 publish.fixedHeader().isRetain(), connection.clientId, Properties5.passThrough(properties),
@@ -102,10 +103,17 @@ final class PublishHandler {
             // message was taken when it was dropped (an IM send lost across every restart and upgrade), so a QoS 1/2
             // PUBLISH closes the connection unacknowledged, and the client sends it again once it reconnects.
             broker.metrics().publishRefused();
-            LOG.log(Level.FINE, "Client {0}: PUBLISH to {1} refused: its namespace is not open yet",
-                    new Object[]{LogSafe.text(connection.clientId), LogSafe.text(topic)});
+            // MQTT 5.0 section 4.7.2: topics starting with $ (such as $SYS/) are the server's; clients never write them,
+            // and a 3.1.x client's PUBLISH there is acknowledged and discarded (sending it again would never help).
+            boolean server = ReservedTopics.isServerTopic(topic);
+            LOG.log(Level.FINE, "Client {0}: PUBLISH to {1} refused: {2}",
+                    new Object[]{LogSafe.text(connection.clientId), LogSafe.text(topic),
+                            server ? "a server topic" : "its namespace is not open yet"});
             if (connection.isV5()) {
-                acknowledge(ctx, connection, packetId, qos, ReasonCodes.NOT_AUTHORIZED, "namespace not available yet");
+                acknowledge(ctx, connection, packetId, qos, ReasonCodes.NOT_AUTHORIZED,
+                        server ? "topics starting with $ are the server's" : "namespace not available yet");
+            } else if (server) {
+                acknowledge(ctx, connection, packetId, qos, ReasonCodes.SUCCESS, null);
             } else if (qos > 0) {
                 control.disconnect(ctx, connection, ReasonCodes.NOT_AUTHORIZED,
                         "PUBLISH to " + LogSafe.text(topic) + " before its namespace is open");

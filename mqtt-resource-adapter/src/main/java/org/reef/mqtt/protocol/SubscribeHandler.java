@@ -9,6 +9,7 @@ import io.netty.handler.codec.mqtt.MqttTopicSubscription;
 import io.netty.handler.codec.mqtt.MqttUnsubscribeMessage;
 import org.reef.mqtt.broker.BrokerConfig;
 import org.reef.mqtt.broker.MqttBroker;
+import org.reef.mqtt.broker.SysTopics;
 import org.reef.mqtt.logging.LogSafe;
 import org.reef.mqtt.session.Delivery;
 import org.reef.mqtt.session.PublishMessage;
@@ -94,6 +95,15 @@ final class SubscribeHandler {
                 verdicts.add(null);
                 continue;
             }
+            if (SysTopics.isSysFilter(request.topicFilter()) && !maySubscribeToSys(connection)) {
+                // The broker's own $SYS/ topics: for administrators, and anonymous clients where they are allowed.
+                broker.metrics().subscriptionRefused();
+                LOG.log(Level.FINE, "Client {0}: subscription to {1} refused: $SYS is for administrators",
+                        new Object[]{LogSafe.text(connection.clientId), LogSafe.text(request.topicFilter())});
+                codes[i] = connection.isV5() ? ReasonCodes.NOT_AUTHORIZED : ReasonCodes.UNSPECIFIED_ERROR;
+                verdicts.add(null);
+                continue;
+            }
             CompletableFuture<MqttAck> verdict = authorize(connection, request);
             needsContainer |= !verdict.isDone();
             verdicts.add(verdict);
@@ -111,6 +121,14 @@ final class SubscribeHandler {
                     }
                     control.resume(ctx);
                 }));
+    }
+
+    /**
+     * Who may read {@code $SYS/}: an administrator (as the connection listener said at CONNECT), and an anonymous
+     * client when anonymous access is allowed at all (like Mosquitto, where anyone admitted may read it).
+     */
+    private boolean maySubscribeToSys(Connection connection) {
+        return connection.administrator || (connection.username == null && broker.config().allowAnonymous());
     }
 
     /**

@@ -63,6 +63,7 @@ public final class OutboundQueue {
     private final int maxQueued;
     private final long maxBytes;
     private final QueuedBytes total;
+    private final DeliveryCounters counters;
     private final PacketIds packetIds = new PacketIds();
     private final Map<Integer, Inflight> inflight = new LinkedHashMap<>();
     private final ArrayDeque<Delivery> queue = new ArrayDeque<>();
@@ -78,6 +79,7 @@ public final class OutboundQueue {
         this.maxQueued = limits.maxQueued();
         this.maxBytes = limits.maxBytes();
         this.total = limits.total();
+        this.counters = limits.counters();
     }
 
     /**
@@ -93,13 +95,16 @@ public final class OutboundQueue {
             Delivery oldest = evictOldestQos0();
             if (oldest == null) {
                 dropped++;
+                counters.dropped(DeliveryCounters.DropCause.QUEUE_FULL);
                 return concat(evicted, delivery);
             }
             dropped++;
+            counters.dropped(DeliveryCounters.DropCause.QUEUE_FULL);
             evicted = concat(evicted, oldest);
         }
         queue.add(delivery);
         bytes += size;
+        counters.queued(1);
         return evicted;
     }
 
@@ -130,6 +135,7 @@ public final class OutboundQueue {
         long size = QueueLimits.sizeOf(delivery);
         bytes -= size;
         total.release(size);
+        counters.queued(-1);
     }
 
     /** The next queued delivery if the window has room for it (QoS 0 needs none), else null. */

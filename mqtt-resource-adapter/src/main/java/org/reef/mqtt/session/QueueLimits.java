@@ -6,8 +6,13 @@ package org.reef.mqtt.session;
  * @param maxQueued messages queued beyond the inflight window
  * @param maxBytes  topic and payload bytes queued
  * @param total     the budget shared by all sessions
+ * @param counters  where all sessions count what they send, drop and queue
  */
-public record QueueLimits(int maxQueued, long maxBytes, QueuedBytes total) {
+public record QueueLimits(int maxQueued, long maxBytes, QueuedBytes total, DeliveryCounters counters) {
+
+    public QueueLimits(int maxQueued, long maxBytes, QueuedBytes total) {
+        this(maxQueued, maxBytes, total, new DeliveryCounters());
+    }
 
     /** Only a message count: for tests and tools that need no byte bounds. */
     public static QueueLimits messages(int maxQueued) {

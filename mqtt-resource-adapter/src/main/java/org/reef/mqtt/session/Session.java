@@ -44,6 +44,7 @@ public final class Session {
     private final String clientId;
     private volatile EventExecutor owner;
     private final OutboundQueue outbound;
+    private final DeliveryCounters counters;
     private final Map<String, Subscription> subscriptions = new LinkedHashMap<>();
     private final Set<Integer> awaitingRelease = new HashSet<>();
     /** QoS 2 packet ids whose message the application has not taken yet (no PUBREC sent). */
@@ -94,6 +95,7 @@ public final class Session {
         this.username = username;
         this.owner = Objects.requireNonNull(owner, "owner");
         this.outbound = new OutboundQueue(queueLimits);
+        this.counters = queueLimits.counters();
         this.maxPendingSends = Math.max(queueLimits.maxQueued(), MIN_PENDING_SENDS);
     }
 
@@ -399,6 +401,7 @@ public final class Session {
         if (delivery.qos() == 0 && delivery.trackingId() == Delivery.UNTRACKED
                 && pendingSends.get() >= maxPendingSends) {
             droppedBeforeQueue.incrementAndGet();
+            counters.dropped(DeliveryCounters.DropCause.BACKLOG);
             return;
         }
         pendingSends.incrementAndGet();
@@ -408,6 +411,7 @@ public final class Session {
                 return;
             }
             if (channel == null && delivery.qos() == 0) {
+                counters.dropped(DeliveryCounters.DropCause.OFFLINE);
                 return; // QoS 0 is not kept for an offline client
             }
             boolean kept = true;
@@ -445,6 +449,7 @@ public final class Session {
         Delivery next;
         while (channel.isWritable() && (next = outbound.pollSendable(window)) != null) {
             if (next.message().isExpired(now)) {
+                counters.dropped(DeliveryCounters.DropCause.EXPIRED);
                 continue;
             }
             if (next.qos() == 0) {
@@ -624,12 +629,14 @@ public final class Session {
                 outbound.abandon(packetId);
             }
             tracked(delivery, Settled.OVERSIZED);
+            counters.dropped(DeliveryCounters.DropCause.TOO_LARGE);
             return false;
         }
         if (newAlias) {
             topicAliases.put(topic, alias);
         }
         channel.write(PublishPackets.publish(delivery, packetId, dup, topicName, properties));
+        counters.sent(delivery.qos());
         return true;
     }
 

@@ -17,6 +17,7 @@ import java.net.SocketAddress;
 import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.LongAdder;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
@@ -44,6 +45,9 @@ public abstract class MqttChannelInitializer extends ChannelInitializer<Channel>
 
     private final MqttBroker broker;
     private final Set<Channel> openChannels;
+    private final ByteCounter byteCounter;
+    /** Connections of this listener open now, counted from accept (CONNECT or not). */
+    private final LongAdder open = new LongAdder();
 
     /**
      * @param openChannels the server's set of open connections; each channel adds itself and leaves on close
@@ -51,6 +55,12 @@ public abstract class MqttChannelInitializer extends ChannelInitializer<Channel>
     protected MqttChannelInitializer(MqttBroker broker, Set<Channel> openChannels) {
         this.broker = Objects.requireNonNull(broker, "broker");
         this.openChannels = Objects.requireNonNull(openChannels, "openChannels");
+        this.byteCounter = new ByteCounter(broker.metrics());
+    }
+
+    /** Connections this listener accepted that are still open. */
+    public long openConnections() {
+        return open.sum();
     }
 
     /**
@@ -69,11 +79,14 @@ public abstract class MqttChannelInitializer extends ChannelInitializer<Channel>
             return;
         }
         openChannels.add(channel);
+        open.increment();
         channel.closeFuture().addListener(f -> {
             openChannels.remove(channel);
+            open.decrement();
             broker.admission().release(remote);
         });
         ChannelPipeline pipeline = channel.pipeline();
+        pipeline.addLast(ByteCounter.NAME, byteCounter);
         pipeline.addLast(ConnectDeadline.NAME, new ConnectDeadline(
                 TimeUnit.SECONDS.toMillis(broker.config().limits().connectTimeoutSeconds()),
                 broker.metrics()::connectTimedOut));

@@ -46,6 +46,7 @@ public final class MqttServer {
     private final ListenerConfig listeners;
     private final Set<Channel> openChannels = ConcurrentHashMap.newKeySet();
     private final Map<Listener, Channel> bound = new EnumMap<>(Listener.class);
+    private final Map<Listener, MqttChannelInitializer> initializers = new EnumMap<>(Listener.class);
     private EventLoopGroup acceptGroup;
     private EventLoopGroup ioGroup;
 
@@ -92,6 +93,25 @@ public final class MqttServer {
         return channel == null ? ListenerConfig.OFF : ((InetSocketAddress) channel.localAddress()).getPort();
     }
 
+    /** Open connections of one listener (0 if it is not bound). */
+    public synchronized long openConnections(Listener kind) {
+        MqttChannelInitializer initializer = initializers.get(kind);
+        return initializer == null ? 0 : initializer.openConnections();
+    }
+
+    /** Whether every listener the configuration enables is bound now. */
+    public synchronized boolean allBound() {
+        if (acceptGroup == null) {
+            return false;
+        }
+        for (Listener kind : Listener.values()) {
+            if (listeners.enabled(kind) && !(bound.containsKey(kind) && bound.get(kind).isActive())) {
+                return false;
+            }
+        }
+        return true;
+    }
+
     /** Open connections over all listeners. */
     public int connectionCount() {
         return openChannels.size();
@@ -115,12 +135,14 @@ public final class MqttServer {
     }
 
     private ChannelInitializer<Channel> initializer(Listener kind, SslContext sslContext) {
-        return switch (kind) {
+        MqttChannelInitializer initializer = switch (kind) {
             case TCP -> new MqttTcpChannelInitializer(broker, openChannels);
             case TLS -> new MqttTlsChannelInitializer(broker, openChannels, sslContext);
             case WS -> new MqttWebSocketChannelInitializer(broker, openChannels, listeners.wsPath(), null);
             case WSS -> new MqttWebSocketChannelInitializer(broker, openChannels, listeners.wsPath(), sslContext);
         };
+        initializers.put(kind, initializer);
+        return initializer;
     }
 
     private void bind(Listener kind, ChannelInitializer<Channel> initializer) throws InterruptedException {

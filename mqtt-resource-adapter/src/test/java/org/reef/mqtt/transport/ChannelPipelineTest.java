@@ -47,7 +47,7 @@ class ChannelPipelineTest {
     void tcpPipelineIsTheConnectDeadlineAndTheMqttPart() {
         EmbeddedChannel channel = new EmbeddedChannel(
                 new MqttTcpChannelInitializer(broker, ConcurrentHashMap.newKeySet()));
-        assertEquals(List.of(ConnectDeadline.NAME, MqttChannelInitializer.FLUSH, MqttChannelInitializer.FRAMER, MqttChannelInitializer.DECODER,
+        assertEquals(List.of(ByteCounter.NAME, ConnectDeadline.NAME, MqttChannelInitializer.FLUSH, MqttChannelInitializer.FRAMER, MqttChannelInitializer.DECODER,
                 MqttChannelInitializer.ENCODER, MqttChannelInitializer.HANDLER), handlerNames(channel));
         channel.finishAndReleaseAll();
     }
@@ -57,7 +57,7 @@ class ChannelPipelineTest {
         EmbeddedChannel channel = new EmbeddedChannel(new MqttWebSocketChannelInitializer(broker,
                 ConcurrentHashMap.newKeySet(), ListenerConfig.DEFAULT_WS_PATH, null));
         List<String> names = handlerNames(channel);
-        List<String> expectedOrder = List.of(ConnectDeadline.NAME, MqttWebSocketChannelInitializer.HTTP_CODEC,
+        List<String> expectedOrder = List.of(ByteCounter.NAME, ConnectDeadline.NAME, MqttWebSocketChannelInitializer.HTTP_CODEC,
                 MqttWebSocketChannelInitializer.HTTP_AGGREGATOR, MqttWebSocketChannelInitializer.WEBSOCKET_PROTOCOL,
                 MqttWebSocketChannelInitializer.HTTP_REFUSAL, MqttWebSocketChannelInitializer.WEBSOCKET_FRAME_DECODER,
                 MqttWebSocketChannelInitializer.WEBSOCKET_FRAME_ENCODER, MqttChannelInitializer.FLUSH,
