@@ -99,7 +99,7 @@ class InboundPacingClientTest extends BrokerTestBase {
             for (int id = 1; id <= 5; id++) {
                 raw.send(RawMqtt5Client.publish("load/t", 1, id, Hive5.bytes("g" + id), MqttProperties.NO_PROPERTIES));
             }
-            List<MqttMessage> before = raw.awaitClose(5_000);
+            List<MqttMessage> before = raw.awaitClose(15_000);
             MqttMessage last = before.get(before.size() - 1);
             assertEquals(MqttMessageType.DISCONNECT, last.fixedHeader().messageType());
             assertEquals(0x93, RawMqtt5Client.disconnectReason(last));
