@@ -179,6 +179,11 @@ public final class ConnectionEvents {
         return listeners.size();
     }
 
+    /** The active connection-listener endpoints. */
+    public List<MqttActivation> all() {
+        return List.copyOf(listeners);
+    }
+
     /** Stops retrying refused events (the adapter stops). */
     public void close() {
         outbox.close();

@@ -19,6 +19,7 @@ import org.reef.mqtt.topic.Topics;
 
 import java.time.Instant;
 import java.util.List;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
@@ -101,8 +102,16 @@ final class PublishHandler {
             broker.metrics().publishRefused();
             LOG.log(Level.FINE, "Client {0}: PUBLISH to {1} refused: its namespace is not open yet",
                     new Object[]{LogSafe.text(connection.clientId), LogSafe.text(topic)});
-            acknowledge(ctx, connection, packetId, qos, connection.isV5() ? ReasonCodes.NOT_AUTHORIZED
-                    : ReasonCodes.SUCCESS, connection.isV5() ? "namespace not available yet" : null);
+            if (connection.isV5() || qos == 0) {
+                acknowledge(ctx, connection, packetId, qos, ReasonCodes.NOT_AUTHORIZED, "namespace not available yet");
+            } else {
+                // An MQTT 3.1.x client cannot be told; acknowledging would tell it the application took a message
+                // it never saw (after a redeploy, before the endpoints activate, or while they stop). Closing
+                // without an acknowledgement is the other answer [MQTT-3.3.5-2]: the client sends it again later.
+                LOG.log(Level.INFO, "Client {0}: closing: PUBLISH to {1} before its namespace is open",
+                        new Object[]{LogSafe.text(connection.clientId), LogSafe.text(topic)});
+                ctx.close();
+            }
             return;
         }
         List<MqttActivation> activations = broker.inflow().match(topic);
@@ -130,8 +139,9 @@ final class PublishHandler {
         }
         MqttInboundMessage inbound = new MqttInboundMessage(connection.clientId, connection.username, topic,
                 message.payload(), qos, message.retain(), Instant.now());
+        broker.inflowPending().incrementAndGet();
         int pending = connection.inflow.submit(new InflowDelivery(inbound, activations,
-                (ack, failure) -> ctx.executor().execute(() -> delivered(ctx, connection, packetId, qos, ack, failure))));
+                (ack, failure) -> answerLater(ctx, connection, packetId, qos, ack, failure)));
         if (pending >= config.maxInflight() && ctx.channel().config().isAutoRead()) {
             // Back-pressure: stop reading from this client until the container caught up.
             ctx.channel().config().setAutoRead(false);
@@ -164,10 +174,28 @@ final class PublishHandler {
         return topic;
     }
 
+    /** Hands a delivery's outcome to the connection's event loop (any thread). */
+    private void answerLater(ChannelHandlerContext ctx, Connection connection, int packetId, int qos, MqttAck ack,
+                             Throwable failure) {
+        try {
+            ctx.executor().execute(() -> delivered(ctx, connection, packetId, qos, ack, failure));
+        } catch (RejectedExecutionException e) {
+            // The adapter stopped while the application still had the message (past the shutdown timeout): its
+            // connection is gone, so it is not acknowledged; the client sends it again.
+            broker.inflowPending().decrementAndGet();
+            LOG.log(Level.INFO, "Client {0}: a delivery completed after the shutdown; not acknowledged",
+                    LogSafe.text(connection.clientId));
+        }
+    }
+
     /** An inbound delivery completed: answers the client, then lets what waits for room go on. Event loop. */
     private void delivered(ChannelHandlerContext ctx, Connection connection, int packetId, int qos, MqttAck ack,
                            Throwable failure) {
-        answer(ctx, connection, packetId, qos, ack, failure);
+        try {
+            answer(ctx, connection, packetId, qos, ack, failure);
+        } finally {
+            broker.inflowPending().decrementAndGet();
+        }
         control.inflowCompleted(ctx);
     }
 

@@ -83,6 +83,16 @@ class ReservedTopicsTest {
     }
 
     @Test
+    void anMqtt311PublishIntoAClosedNamespaceClosesTheConnectionUnacknowledged() throws Exception {
+        MqttBroker broker = broker(List.of("im/#"));
+        EmbeddedMqttConnection client = connect(broker, "old-phone", MqttVersion.MQTT_3_1_1, null);
+        client.send(RawPublish.qos1("im/send", 1, false));
+        // MQTT 3.1.1 cannot refuse a PUBLISH; a PUBACK would claim the application took it [MQTT-3.3.5-2]
+        assertEquals(List.of(), client.received(), "no PUBACK: the client sends it again when it reconnects");
+        assertFalse(client.isOpen());
+    }
+
+    @Test
     void withBothEndpointsActiveTheNamespaceIsTheApplicationsAgain() throws Exception {
         MqttBroker broker = broker(List.of("im/#"));
         broker.inflow().add(inflow("im/#"));
