@@ -47,8 +47,9 @@ public final class ReefLauncher {
         if (blank(env.get("REEF_DB_URL"))) {
             Path dataDir = Path.of(env.getOrDefault("REEF_DATA_DIR",
                     Path.of(System.getProperty("user.home"), ".reef", "data").toString()));
+            // Waits for an earlier run's server to go and for crash recovery, with progress on the console.
             database = EmbeddedDatabase.start(dataDir.resolve("postgres"),
-                    Integer.parseInt(env.getOrDefault("REEF_DB_PORT", "0")), "reef");
+                    Integer.parseInt(env.getOrDefault("REEF_DB_PORT", "0")), "reef", ProcessBuilder.Redirect.INHERIT);
             env.put("REEF_DB_URL", database.jdbcUrl());
             env.put("REEF_DB_USER", EmbeddedDatabase.USER);
             env.put("REEF_DB_PASSWORD", EmbeddedDatabase.PASSWORD);
