@@ -111,7 +111,10 @@ public final class EmbeddedDatabase implements AutoCloseable {
         if (port > 0) {
             builder.setPort(port);
         }
-        StartupWatcher watcher = new StartupWatcher(dataDirectory, Thread.currentThread());
+        // Only a cluster that exists already is started at once; a new one is first created (initdb), and
+        // nothing but progress is reported about that.
+        boolean existing = Files.exists(dataDirectory.resolve("postgresql.conf"));
+        StartupWatcher watcher = new StartupWatcher(dataDirectory, Thread.currentThread(), existing);
         watcher.start();
         EmbeddedPostgres postgres;
         try {
@@ -136,11 +139,18 @@ public final class EmbeddedDatabase implements AutoCloseable {
         private volatile boolean done;
         private volatile boolean aborted;
 
-        StartupWatcher(Path dataDirectory, Thread starting) {
+        private final boolean mayAbort;
+
+        /**
+         * @param mayAbort whether the data directory held a cluster already, so that a postmaster must be running
+         *                 (and have written its pid) within seconds; the wait ends when it is not
+         */
+        StartupWatcher(Path dataDirectory, Thread starting, boolean mayAbort) {
             super("reef-postgres-startup-watcher");
             setDaemon(true);
             this.dataDirectory = dataDirectory;
             this.starting = starting;
+            this.mayAbort = mayAbort;
         }
 
         @Override
@@ -156,14 +166,16 @@ public final class EmbeddedDatabase implements AutoCloseable {
                         return;
                     }
                     long seconds = TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - began);
-                    if (!postmasterAlive()) {
+                    if (mayAbort && !postmasterAlive()) {
                         LOG.log(Level.WARNING, "PostgreSQL exited during start-up after {0} s", seconds);
                         aborted = true;
                         starting.interrupt();
                         return;
                     }
-                    LOG.log(Level.INFO, "PostgreSQL is still starting after {0} s (recovering from an unclean "
-                            + "shutdown takes a while; its own log shows the progress)", seconds);
+                    LOG.log(Level.INFO, mayAbort
+                            ? "PostgreSQL is still starting after {0} s (after an unclean shutdown it replays its "
+                                    + "write-ahead log first; its own log shows the progress)"
+                            : "PostgreSQL is still starting after {0} s (creating a new database cluster)", seconds);
                 }
             }
         }

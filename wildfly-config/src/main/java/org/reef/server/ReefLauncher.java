@@ -26,7 +26,8 @@ import java.util.stream.Stream;
 public final class ReefLauncher {
 
     private static final Logger LOG = Logger.getLogger(ReefLauncher.class.getName());
-    private static final long STOP_TIMEOUT_SECONDS = 60;
+    /** How long WildFly may take to stop beyond the adapter's REEF_SHUTDOWN_TIMEOUT (the rest of the undeploy). */
+    private static final long STOP_MARGIN_SECONDS = 30;
 
     private static boolean stopped;
 
@@ -67,9 +68,10 @@ public final class ReefLauncher {
         builder.environment().putAll(env);
         Process wildfly = builder.start();
         EmbeddedDatabase db = database;
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> stop(wildfly, db), "reef-launcher-stop"));
+        long stopTimeout = shutdownTimeoutSeconds(env) + STOP_MARGIN_SECONDS;
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> stop(wildfly, db, stopTimeout), "reef-launcher-stop"));
         int exit = wildfly.waitFor();
-        stop(wildfly, db);
+        stop(wildfly, db, stopTimeout);
         System.exit(exit);
     }
 
@@ -93,10 +95,21 @@ public final class ReefLauncher {
     }
 
     /**
-     * Stops WildFly (SIGTERM to the server JVM and its start script: a graceful shutdown), waits for it with a bound,
-     * then stops PostgreSQL. Runs once, from the shutdown hook or when WildFly exits by itself.
+     * Stops WildFly (SIGTERM to the server JVM and its start script: a graceful shutdown, in which the adapter drains
+     * within REEF_SHUTDOWN_TIMEOUT), waits for it with a bound, then stops PostgreSQL, only once WildFly is gone, so
+     * that the last session writes reach it. Runs once, from the shutdown hook or when WildFly exits by itself.
      */
-    private static synchronized void stop(Process wildfly, EmbeddedDatabase database) {
+    /** REEF_SHUTDOWN_TIMEOUT (default 30), which bounds the adapter's part of the stop. */
+    static long shutdownTimeoutSeconds(Map<String, String> env) {
+        String value = env.get("REEF_SHUTDOWN_TIMEOUT");
+        try {
+            return blank(value) ? 30 : Math.max(1, Long.parseLong(value.trim()));
+        } catch (NumberFormatException e) {
+            return 30; // the adapter refuses the value and says so; the launcher just waits the default
+        }
+    }
+
+    private static synchronized void stop(Process wildfly, EmbeddedDatabase database, long stopTimeoutSeconds) {
         if (stopped) {
             return;
         }
@@ -104,7 +117,7 @@ public final class ReefLauncher {
         List<ProcessHandle> processes = new ArrayList<>(wildfly.descendants().toList());
         processes.add(wildfly.toHandle());
         processes.forEach(ProcessHandle::destroy);
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(STOP_TIMEOUT_SECONDS);
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(stopTimeoutSeconds);
         for (ProcessHandle process : processes) {
             long left = deadline - System.nanoTime();
             try {
