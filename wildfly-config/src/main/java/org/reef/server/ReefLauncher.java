@@ -69,7 +69,9 @@ public final class ReefLauncher {
         Process wildfly = builder.start();
         EmbeddedDatabase db = database;
         long stopTimeout = shutdownTimeoutSeconds(env) + STOP_MARGIN_SECONDS;
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> stop(wildfly, db, stopTimeout), "reef-launcher-stop"));
+        Runnable stopAll = () -> stop(wildfly, db, stopTimeout);
+        stopInOrderOnSignals(stopAll);
+        Runtime.getRuntime().addShutdownHook(new Thread(stopAll, "reef-launcher-stop"));
         int exit = wildfly.waitFor();
         stop(wildfly, db, stopTimeout);
         System.exit(exit);
@@ -99,6 +101,30 @@ public final class ReefLauncher {
      * within REEF_SHUTDOWN_TIMEOUT), waits for it with a bound, then stops PostgreSQL, only once WildFly is gone, so
      * that the last session writes reach it. Runs once, from the shutdown hook or when WildFly exits by itself.
      */
+    /**
+     * Ctrl-C, SIGTERM and SIGHUP stop WildFly first and PostgreSQL only after it, then exit. Left to the JVM, the
+     * signal would run every shutdown hook at once, zonky's included, which stops PostgreSQL at the moment WildFly
+     * begins its graceful shutdown: the deliveries WildFly lets finish and the persistent sessions the MQTT adapter
+     * writes last would then fail. (zonky's hook still runs at exit, and finds PostgreSQL stopped.)
+     */
+    @SuppressWarnings("removal")
+    private static void stopInOrderOnSignals(Runnable stopAll) {
+        for (String name : List.of("INT", "TERM", "HUP")) {
+            try {
+                sun.misc.Signal.handle(new sun.misc.Signal(name), signal -> {
+                    Thread stopping = new Thread(() -> {
+                        LOG.info("SIG" + signal.getName() + ": stopping WildFly, then PostgreSQL");
+                        stopAll.run();
+                        System.exit(128 + signal.getNumber());
+                    }, "reef-launcher-signal");
+                    stopping.start();
+                });
+            } catch (IllegalArgumentException | UnsupportedOperationException e) {
+                LOG.fine("cannot handle SIG" + name + ": " + e.getMessage()); // e.g. ignored by the parent shell
+            }
+        }
+    }
+
     /** REEF_SHUTDOWN_TIMEOUT (default 30), which bounds the adapter's part of the stop. */
     static long shutdownTimeoutSeconds(Map<String, String> env) {
         String value = env.get("REEF_SHUTDOWN_TIMEOUT");
