@@ -206,8 +206,7 @@ public final class MqttActivation {
         inFlight.incrementAndGet();
         try {
             if (deactivated) {
-                throw new ResourceException("the endpoint " + endpointFactory.getActivationName()
-                        + " is deactivated (the application is stopping)");
+                throw new EndpointDeactivatedException(endpointFactory.getActivationName());
             }
             return callEndpoint(method, invocation);
         } finally {

@@ -10,6 +10,7 @@ import org.reef.mqtt.api.MqttInboundMessage;
 import org.reef.mqtt.broker.BrokerConfig;
 import org.reef.mqtt.logging.LogSafe;
 import org.reef.mqtt.broker.MqttBroker;
+import org.reef.mqtt.inflow.EndpointDeactivatedException;
 import org.reef.mqtt.inflow.InflowDelivery;
 import org.reef.mqtt.inflow.MqttActivation;
 import org.reef.mqtt.session.PublishMessage;
@@ -204,7 +205,8 @@ final class PublishHandler {
                         Throwable failure) {
         if (failure != null) {
             broker.metrics().inflowFailed();
-            LOG.log(Level.WARNING, "Client {0}: delivery to the application failed, not acknowledged: {1}",
+            LOG.log(failure instanceof EndpointDeactivatedException ? Level.FINE : Level.WARNING,
+                    "Client {0}: delivery to the application failed, not acknowledged: {1}",
                     new Object[]{LogSafe.text(connection.clientId), failure.toString()});
             if (qos == 2) {
                 connection.session.execute(() -> connection.session.releaseQos2(packetId));
