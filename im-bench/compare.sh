@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Reef versus Mosquitto on the plain-MQTT im-bench scenarios, and Reef alone on the IM scenarios;
+# Reef versus Mosquitto and HiveMQ CE on the plain-MQTT im-bench scenarios, and Reef alone on the IM scenarios;
 # writes docs/benchmarks.md and docs/benchmarks-latency.svg. Run `im-bench/compare.sh --help` for the settings.
 set -euo pipefail
 
@@ -12,25 +12,42 @@ usage() {
 usage: im-bench/compare.sh [--help]
 
 Starts Reef (`mvn -Prun`, in its own process group, on free loopback ports, a fresh embedded
-database) and Mosquitto (Debian package `mosquitto`, installed with apt-get when missing, on
-another free loopback port with a generated config, persistence on), runs the plain-MQTT im-bench
-scenarios against both in alternation (Reef, Mosquitto, Reef, Mosquitto, ...), then the IM
-scenarios against Reef alone (Mosquitto has no IM protocol: they are reported absolutely), and
-writes docs/benchmarks.md and docs/benchmarks-latency.svg. Raw results, per-run output and server
-logs go to im-bench/target/compare-<timestamp>/. Both servers are stopped at the end, on error and
-on Ctrl-C. Works from any directory. Keep other load off the machine while it runs.
+database) and two other brokers as anchors, each on another free loopback port with a generated
+config and persistence on disk:
+  - Mosquitto (Debian package `mosquitto`, installed with apt-get when missing): single-threaded C;
+  - HiveMQ Community Edition 2025.5, embedded (`com.hivemq:hivemq-community-edition-embedded`, run
+    by the small launcher in im-bench/hivemq/, which this script builds with Maven): a
+    multi-threaded JVM broker on Netty, the stronger anchor. It needs Java 21 or newer: the script
+    takes COMPARE_HIVEMQ_JAVA_HOME, else the first JDK >= 21 among $JAVA_HOME,
+    /usr/lib/jvm/temurin-25-jdk-amd64 and /usr/lib/jvm/*, and stops with an error when there is
+    none (COMPARE_BROKERS=mosquitto skips HiveMQ). Its JVM gets the same -Xms/-Xmx as Reef's
+    server JVM (read from Reef's running JVM; WildFly's standalone.conf gives -Xms64m -Xmx512m),
+    plus the JVM options of HiveMQ's own start script (bin/run.sh).
+Runs the plain-MQTT im-bench scenarios against all of them in alternation (Reef, Mosquitto, HiveMQ,
+Reef, Mosquitto, HiveMQ, ...), then the IM scenarios against Reef alone (the anchors have no IM
+protocol: they are reported absolutely), and writes docs/benchmarks.md and
+docs/benchmarks-latency.svg. Raw results, per-run output and server logs go to
+im-bench/target/compare-<timestamp>/. Every server is stopped at the end, on error and on Ctrl-C.
+Works from any directory. Keep other load off the machine while it runs.
 
 Order: `connections` first, each round on a freshly started server (Reef started, measured,
-stopped; then Mosquitto likewise); then both servers are started fresh once and every other
-plain-MQTT scenario runs COMPARE_ROUNDS rounds, alternating servers within each scenario; then
-Reef is started fresh once more for the IM scenarios, COMPARE_ROUNDS rounds each. Their accounts
-are registered in the first round and reused (logged in again) in the next ones.
+stopped; then Mosquitto likewise, then HiveMQ); then all servers are started fresh once and every
+other plain-MQTT scenario runs COMPARE_ROUNDS rounds, alternating servers within each scenario;
+then Reef is started fresh once more for the IM scenarios, COMPARE_ROUNDS rounds each. Their
+accounts are registered in the first round and reused (logged in again) in the next ones.
+
+Memory per connection: the growth of the server process's resident memory (VmRSS) over the
+connections run, divided by the connections; for the two JVMs (Reef, HiveMQ) each reading follows
+a full GC in the server (`connections --full-gc`, jcmd GC.run; for HiveMQ with its own JDK's jcmd).
 
 Reef always runs with REEF_SEND_RATE=0 and REEF_MQTT_CONNECT_RATE=0: all the load comes from one
 loopback address and a few hundred accounts, which Reef's per-user send limit and per-address
 connection-rate limit exist to hold back, so with them on the runs would measure the limits. And
 with REEF_PASSWORD_ITERATIONS=100000 (the server's minimum) to shorten the IM setup, which
 registers and logs in hundreds of users (PBKDF2 on purpose); it is not part of any measurement.
+And with REEF_MQTT_PERSISTENT_ANONYMOUS_SESSIONS=true: the plain-MQTT scenarios' clients are
+anonymous, and by default Reef ends an anonymous client's session with its connection, which would
+leave the offline scenario nothing to measure (Mosquitto and HiveMQ keep such sessions).
 
 Settings (environment variables, defaults in brackets):
   COMPARE_ROUNDS           rounds per scenario and server, at least 3 for a real comparison [3]
@@ -46,8 +63,11 @@ Settings (environment variables, defaults in brackets):
   COMPARE_CONN_CLIENTS     idle connections [15000]
   COMPARE_CONN_RATE        connections opened per second [3000]
   COMPARE_CONN_HOLD        seconds the connections are held [10]
-  COMPARE_MAX_QUEUED       per-session queue bound of both servers [20000]
-                           (Reef REEF_MQTT_MAX_QUEUED, Mosquitto max_queued_messages)
+  COMPARE_MAX_QUEUED       per-session queue bound of every server [20000] (Reef REEF_MQTT_MAX_QUEUED,
+                           Mosquitto max_queued_messages, HiveMQ <queued-messages><max-queue-size>)
+  COMPARE_BROKERS          the anchors Reef is compared with, space separated, of: mosquitto hivemq
+                           [mosquitto hivemq]
+  COMPARE_HIVEMQ_JAVA_HOME the JDK (21 or newer) that builds and runs HiveMQ [the first one found]
   COMPARE_IM_PAIRS         im-chat pairs (QoS 1, every message stored before PUBACK) [100]
   COMPARE_IM_FIXED_RATE    total msg/s of the fixed-rate im-chat latency run [5000]
   COMPARE_IM_MEMBERS       im-group members, one receiving device each [500]
@@ -95,6 +115,8 @@ START_TIMEOUT=${COMPARE_START_TIMEOUT:-300}
 STOP_TIMEOUT=90
 ALL_SCENARIOS="connections pairs-q0 pairs-q1 pairs-q1-fixed fanout-q0 offline im-chat im-chat-fixed im-group"
 SCENARIOS=${COMPARE_SCENARIOS:-$ALL_SCENARIOS}
+ALL_BROKERS="mosquitto hivemq"
+BROKERS=${COMPARE_BROKERS-$ALL_BROKERS}
 DOC=${COMPARE_DOC:-$ROOT/docs/benchmarks.md}
 SVG=${COMPARE_SVG:-$ROOT/docs/benchmarks-latency.svg}
 
@@ -109,15 +131,22 @@ done
 for s in $SCENARIOS; do
     [[ " $ALL_SCENARIOS " == *" $s "* ]] || { echo "compare.sh: unknown scenario '$s' in COMPARE_SCENARIOS" >&2; exit 2; }
 done
+for b in $BROKERS; do
+    [[ " $ALL_BROKERS " == *" $b "* ]] || { echo "compare.sh: unknown broker '$b' in COMPARE_BROKERS (mosquitto, hivemq)" >&2; exit 2; }
+done
+[[ -n "${BROKERS// /}" ]] || { echo "compare.sh: COMPARE_BROKERS names no broker; give mosquitto, hivemq or both" >&2; exit 2; }
 (( ROUNDS >= 1 )) || { echo "compare.sh: COMPARE_ROUNDS must be at least 1" >&2; exit 2; }
 (( ROUNDS >= 3 )) || echo "compare.sh: warning: COMPARE_ROUNDS=$ROUNDS; the comparison asks for at least 3" >&2
 
 log() { printf '%s compare: %s\n' "$(date +%H:%M:%S)" "$*" >&2; }
 die() { log "ERROR: $*"; exit 1; }
 wants() { [[ " $SCENARIOS " == *" $1 "* ]]; }
+uses() { [[ " $BROKERS " == *" $1 "* ]]; }
 
 command -v python3 >/dev/null || die "python3 is needed"
 command -v java >/dev/null || die "java is needed"
+# The load tool runs on this java; HiveMQ's connections runs put HiveMQ's JDK first on PATH (for its jcmd).
+JAVA_CMD=$(command -v java)
 command -v mvn >/dev/null || die "mvn is needed"
 command -v timeout >/dev/null || die "timeout (coreutils) is needed"
 command -v setsid >/dev/null || die "setsid (util-linux) is needed"
@@ -133,6 +162,7 @@ log "results, run output and server logs: $OUT"
 
 REEF_PID=""; REEF_PGID=""; REEF_JVM_PID=""; REEF_PG_PID=""; REEF_DATA=""
 MOSQ_PID=""
+HIVEMQ_PID=""
 
 # --- cleanup -------------------------------------------------------------------------------------
 
@@ -174,11 +204,29 @@ stop_mosquitto() {
     MOSQ_PID=""
 }
 
+stop_hivemq() {
+    [[ -n "$HIVEMQ_PID" ]] || return 0
+    log "stopping HiveMQ (SIGTERM to $HIVEMQ_PID)"
+    kill -TERM "$HIVEMQ_PID" 2>/dev/null || true
+    local i
+    for ((i = 0; i < STOP_TIMEOUT; i++)); do
+        kill -0 "$HIVEMQ_PID" 2>/dev/null || break
+        sleep 1
+    done
+    if kill -0 "$HIVEMQ_PID" 2>/dev/null; then
+        log "HiveMQ did not stop within ${STOP_TIMEOUT}s; SIGKILL to $HIVEMQ_PID"
+        kill -KILL "$HIVEMQ_PID" 2>/dev/null || true
+    fi
+    wait "$HIVEMQ_PID" 2>/dev/null || true
+    HIVEMQ_PID=""
+}
+
 cleanup() {
     local status=$?
     trap - EXIT INT TERM
     stop_reef || true
     stop_mosquitto || true
+    stop_hivemq || true
     rm -rf "$WORK" || true
     if (( status != 0 )); then
         log "failed (exit $status); logs in $OUT"
@@ -191,9 +239,10 @@ trap 'log "terminated"; exit 143' TERM
 
 # --- prerequisites ---------------------------------------------------------------------------------
 
-MOSQUITTO=$(command -v mosquitto || true)
-[[ -z "$MOSQUITTO" && -x /usr/sbin/mosquitto ]] && MOSQUITTO=/usr/sbin/mosquitto
-if [[ -z "$MOSQUITTO" ]]; then
+MOSQUITTO=""; MOSQ_VERSION=""
+uses mosquitto && MOSQUITTO=$(command -v mosquitto || true)
+uses mosquitto && [[ -z "$MOSQUITTO" && -x /usr/sbin/mosquitto ]] && MOSQUITTO=/usr/sbin/mosquitto
+if uses mosquitto && [[ -z "$MOSQUITTO" ]]; then
     log "installing Debian's mosquitto package"
     SUDO=""
     (( EUID == 0 )) || SUDO=sudo
@@ -203,8 +252,40 @@ if [[ -z "$MOSQUITTO" ]]; then
     MOSQUITTO=$(command -v mosquitto || echo /usr/sbin/mosquitto)
     [[ -x "$MOSQUITTO" ]] || die "mosquitto not found after installing it"
 fi
-MOSQ_VERSION=$({ "$MOSQUITTO" -h 2>&1 || true; } | sed -n 's/^mosquitto version \([^ ]*\).*/\1/p' | head -1)
-log "Mosquitto $MOSQ_VERSION at $MOSQUITTO"
+if uses mosquitto; then
+    MOSQ_VERSION=$({ "$MOSQUITTO" -h 2>&1 || true; } | sed -n 's/^mosquitto version \([^ ]*\).*/\1/p' | head -1)
+    log "Mosquitto $MOSQ_VERSION at $MOSQUITTO"
+fi
+
+# HiveMQ CE needs Java 21+; Reef and im-bench stay on the default java (17 is enough for them).
+java_feature() { # the feature release of JAVA_HOME $1 (0 when it is no JDK)
+    [[ -x "$1/bin/java" && -x "$1/bin/javac" ]] || { echo 0; return; }
+    "$1/bin/java" -XshowSettings:properties -version 2>&1 \
+        | sed -n 's/^ *java\.specification\.version = \([0-9]*\).*/\1/p' | head -1 | grep . || echo 0
+}
+HIVEMQ_JAVA_HOME=""; HIVEMQ_JAVA_FEATURE=0; HIVEMQ_JAVA_VERSION=""; HIVEMQ_VERSION=""
+HIVEMQ_DIR="$ROOT/im-bench/hivemq"
+if uses hivemq; then
+    if [[ -n "${COMPARE_HIVEMQ_JAVA_HOME:-}" ]]; then
+        candidates=("$COMPARE_HIVEMQ_JAVA_HOME")
+    else
+        candidates=(${JAVA_HOME:+"$JAVA_HOME"} /usr/lib/jvm/temurin-25-jdk-amd64 /usr/lib/jvm/*)
+    fi
+    for jh in "${candidates[@]}"; do
+        f=$(java_feature "$jh")
+        if (( f >= 21 )); then HIVEMQ_JAVA_HOME=$jh; HIVEMQ_JAVA_FEATURE=$f; break; fi
+    done
+    [[ -n "$HIVEMQ_JAVA_HOME" ]] || die "HiveMQ CE needs a JDK 21 or newer and none was found (looked at: ${candidates[*]}); \
+set COMPARE_HIVEMQ_JAVA_HOME to one, or run without HiveMQ: COMPARE_BROKERS=mosquitto"
+    HIVEMQ_JAVA_VERSION=$("$HIVEMQ_JAVA_HOME/bin/java" -version 2>&1 | head -1)
+    HIVEMQ_VERSION=$(sed -n 's:.*<version.hivemq>\([^<]*\)</version.hivemq>.*:\1:p' "$HIVEMQ_DIR/pom.xml" | head -1)
+    log "building the HiveMQ CE $HIVEMQ_VERSION launcher (im-bench/hivemq) with $HIVEMQ_JAVA_HOME"
+    # Its own Maven project, outside the root reactor (Java 21): offline first, online once to fetch HiveMQ.
+    (cd "$HIVEMQ_DIR" && export JAVA_HOME="$HIVEMQ_JAVA_HOME" \
+        && { mvn -q -o clean package || mvn -q clean package; }) >"$OUT/logs/build-hivemq.log" 2>&1 \
+        || die "building the HiveMQ launcher failed; see $OUT/logs/build-hivemq.log"
+    log "HiveMQ CE $HIVEMQ_VERSION (embedded) on $HIVEMQ_JAVA_VERSION"
+fi
 
 JAR_SRC="$ROOT/im-bench/target/im-bench.jar"
 if [[ ! -f "$JAR_SRC" ]]; then
@@ -229,9 +310,10 @@ if [[ "${COMPARE_JMH:-1}" == 1 ]]; then
     fi
 fi
 
-mapfile -t PORTS < <(python3 "$HELPERS/net.py" ports 4)
+mapfile -t PORTS < <(python3 "$HELPERS/net.py" ports 5)
 REEF_MQTT_PORT=${PORTS[0]}; REEF_HTTP_PORT=${PORTS[1]}; REEF_MGMT_PORT=${PORTS[2]}; MOSQ_PORT=${PORTS[3]}
-log "ports: Reef MQTT $REEF_MQTT_PORT, HTTP $REEF_HTTP_PORT, management $REEF_MGMT_PORT; Mosquitto $MOSQ_PORT"
+HIVEMQ_PORT=${PORTS[4]}
+log "ports: Reef MQTT $REEF_MQTT_PORT, HTTP $REEF_HTTP_PORT, management $REEF_MGMT_PORT; Mosquitto $MOSQ_PORT; HiveMQ $HIVEMQ_PORT"
 
 # --- servers ---------------------------------------------------------------------------------------
 
@@ -246,13 +328,13 @@ start_reef() {
         (
             cd "$ROOT"
             # No per-user send limit and no per-address connection-rate or connection-count limit (the load
-            # comes from one loopback address), and the server's minimum PBKDF2 iterations (shorter IM setup);
-            # see --help.
+            # comes from one loopback address), persistent sessions for anonymous clients (the offline scenario's),
+            # and the server's minimum PBKDF2 iterations (shorter IM setup); see --help.
             exec env REEF_MQTT_ALLOW_ANONYMOUS=true REEF_MQTT_PORT="$REEF_MQTT_PORT" \
                 REEF_HTTP_PORT="$REEF_HTTP_PORT" REEF_MANAGEMENT_PORT="$REEF_MGMT_PORT" \
                 REEF_MQTT_WS_PORT=-1 REEF_MQTT_MAX_QUEUED="$MAX_QUEUED" REEF_DATA_DIR="$data" \
                 REEF_SEND_RATE=0 REEF_MQTT_CONNECT_RATE=0 REEF_MQTT_MAX_CONNECTIONS_PER_ADDRESS=0 \
-                REEF_PASSWORD_ITERATIONS=100000 \
+                REEF_MQTT_PERSISTENT_ANONYMOUS_SESSIONS=true REEF_PASSWORD_ITERATIONS=100000 \
                 setsid -w mvn -q $flag -Prun
         ) >"$logf" 2>&1 </dev/null &
         REEF_PID=$!
@@ -297,6 +379,12 @@ start_reef() {
     REEF_PG_PID=$(pgrep -f -- "-D $data/postgres" | head -1 || true)
     REEF_DATA=$data
     tr '\0' '\n' <"/proc/$REEF_JVM_PID/cmdline" >"$OUT/reef-jvm-cmdline.txt" || true
+    # HiveMQ's JVM gets the heap bounds Reef's server JVM runs with (the last -Xms/-Xmx on its command line wins).
+    local xms xmx
+    xms=$(grep -E '^-Xms[0-9]+[kKmMgG]?$' "$OUT/reef-jvm-cmdline.txt" | tail -1 || true)
+    xmx=$(grep -E '^-Xmx[0-9]+[kKmMgG]?$' "$OUT/reef-jvm-cmdline.txt" | tail -1 || true)
+    [[ -n "$xms" ]] && REEF_XMS=$xms
+    [[ -n "$xmx" ]] && REEF_XMX=$xmx
     if command -v jcmd >/dev/null; then
         timeout 30 jcmd "$REEF_JVM_PID" VM.flags >"$OUT/reef-jvm-flags.txt" 2>&1 || true
     fi
@@ -348,6 +436,51 @@ EOF
     log "Mosquitto is up ($label): pid $MOSQ_PID"
 }
 
+# Reef's heap bounds until its JVM is seen (WildFly's bin/standalone.conf defaults); start_reef reads the real ones.
+REEF_XMS=-Xms64m
+REEF_XMX=-Xmx512m
+HIVEMQ_STARTS=0
+HIVEMQ_COMMAND=""
+start_hivemq() {
+    local label=$1 dir="$WORK/hivemq-$1" logf="$OUT/logs/hivemq-$1.log"
+    HIVEMQ_STARTS=$((HIVEMQ_STARTS + 1))
+    mkdir -p "$dir"
+    # The heap Reef's server JVM gets, so that neither broker has more memory to work with; the rest are the
+    # options of HiveMQ's own start script (bin/run.sh) minus remote JMX, plus what keeps Java 22+ from
+    # warning about HiveMQ's libraries (native access, sun.misc.Unsafe).
+    local -a opts=("$REEF_XMS" "$REEF_XMX" -Djava.net.preferIPv4Stack=true
+        --add-opens java.base/java.lang=ALL-UNNAMED --add-opens java.base/java.nio=ALL-UNNAMED
+        --add-opens java.base/sun.nio.ch=ALL-UNNAMED --add-opens jdk.management/com.sun.management.internal=ALL-UNNAMED
+        --add-exports java.base/jdk.internal.misc=ALL-UNNAMED -XX:+CrashOnOutOfMemoryError
+        --enable-native-access=ALL-UNNAMED)
+    (( HIVEMQ_JAVA_FEATURE >= 24 )) && opts+=(--sun-misc-unsafe-memory-access=allow)
+    HIVEMQ_COMMAND="$HIVEMQ_JAVA_HOME/bin/java ${opts[*]} -jar im-bench/hivemq/target/reef-hivemq.jar --port $HIVEMQ_PORT --dir <fresh temporary directory> --max-queued $MAX_QUEUED"
+    log "starting HiveMQ ($label) on port $HIVEMQ_PORT ($REEF_XMS $REEF_XMX)"
+    "$HIVEMQ_JAVA_HOME/bin/java" "${opts[@]}" -jar "$HIVEMQ_DIR/target/reef-hivemq.jar" --port "$HIVEMQ_PORT" \
+        --dir "$dir" --max-queued "$MAX_QUEUED" >"$logf" 2>&1 </dev/null &
+    HIVEMQ_PID=$!
+    local waited=0
+    while (( waited < START_TIMEOUT )); do
+        grep -q '^reef-hivemq: started' "$logf" 2>/dev/null && break
+        kill -0 "$HIVEMQ_PID" 2>/dev/null || break
+        sleep 1
+        waited=$((waited + 1))
+    done
+    if ! grep -q '^reef-hivemq: started' "$logf" 2>/dev/null || ! python3 "$HELPERS/net.py" tcp 127.0.0.1 "$HIVEMQ_PORT"; then
+        tail -n 30 "$logf" >&2 || true
+        stop_hivemq
+        die "HiveMQ did not start within ${START_TIMEOUT}s on port $HIVEMQ_PORT; see $logf"
+    fi
+    cp "$dir/conf/config.xml" "$OUT/hivemq-config.xml"
+    tr '\0' '\n' <"/proc/$HIVEMQ_PID/cmdline" >"$OUT/hivemq-jvm-cmdline.txt" || true
+    timeout 30 "$HIVEMQ_JAVA_HOME/bin/jcmd" "$HIVEMQ_PID" VM.flags >"$OUT/hivemq-jvm-flags.txt" 2>&1 || true
+    log "HiveMQ is up ($label): JVM $HIVEMQ_PID"
+}
+
+start_broker() { if [[ $1 == mosquitto ]]; then start_mosquitto "$2"; else start_hivemq "$2"; fi; }
+stop_broker() { if [[ $1 == mosquitto ]]; then stop_mosquitto; else stop_hivemq; fi; }
+broker_pid() { if [[ $1 == mosquitto ]]; then echo "$MOSQ_PID"; else echo "$HIVEMQ_PID"; fi; }
+
 # --- runs ------------------------------------------------------------------------------------------
 
 FLOW_TIMING=(--warmup "$WARMUP" --duration "$DURATION" --drain "$DRAIN")
@@ -358,8 +491,13 @@ RUNS_FAILED=0
 run_bench() {
     local key=$1 server=$2 round=$3 scenario=$4
     shift 4
-    local port bound name rc json
-    if [[ $server == reef ]]; then port=$REEF_MQTT_PORT; else port=$MOSQ_PORT; fi
+    local port bound name rc json path=$PATH
+    case $server in
+        reef) port=$REEF_MQTT_PORT ;;
+        mosquitto) port=$MOSQ_PORT ;;
+        hivemq) port=$HIVEMQ_PORT
+                path="$HIVEMQ_JAVA_HOME/bin:$PATH" ;; # `connections --full-gc` calls jcmd: HiveMQ's JDK's
+    esac
     case $scenario in
         connections) bound=$((CONN_CLIENTS / (CONN_RATE > 0 ? CONN_RATE : 1000) + CONN_HOLD + 180)) ;;
         offline) bound=240 ;;
@@ -372,8 +510,8 @@ run_bench() {
     set +e
     local -a extra=()
     [[ $scenario == im-* ]] && extra=(--http-port "$REEF_HTTP_PORT" --setup-timeout "$IM_SETUP_TIMEOUT")
-    timeout --foreground -k 10 "$bound" java -jar "$JAR" "$scenario" --port "$port" ${extra[@]+"${extra[@]}"} "$@" \
-        >"$OUT/runs/$name.out" 2>"$OUT/runs/$name.err"
+    PATH=$path timeout --foreground -k 10 "$bound" "$JAVA_CMD" -jar "$JAR" "$scenario" --port "$port" \
+        ${extra[@]+"${extra[@]}"} "$@" >"$OUT/runs/$name.out" 2>"$OUT/runs/$name.err"
     rc=$?
     set -e
     json=$(grep -m1 '^{' "$OUT/runs/$name.out" || true)
@@ -397,6 +535,9 @@ check_alive() {
     if [[ -n "$MOSQ_PID" ]] && ! kill -0 "$MOSQ_PID" 2>/dev/null; then
         die "Mosquitto ($MOSQ_PID) is gone; see $OUT/logs/"
     fi
+    if [[ -n "$HIVEMQ_PID" ]] && ! kill -0 "$HIVEMQ_PID" 2>/dev/null; then
+        die "HiveMQ ($HIVEMQ_PID) is gone; see $OUT/logs/"
+    fi
 }
 
 # 1. connections: each run on a freshly started server, so resident memory growth is not hidden
@@ -408,26 +549,31 @@ if wants connections; then
         run_bench connections reef "$r" connections --clients "$CONN_CLIENTS" --rate "$CONN_RATE" \
             --hold "$CONN_HOLD" --pid "$REEF_JVM_PID" --full-gc
         stop_reef
-        start_mosquitto "connections-$r"
-        sleep "$SETTLE"
-        run_bench connections mosquitto "$r" connections --clients "$CONN_CLIENTS" --rate "$CONN_RATE" \
-            --hold "$CONN_HOLD" --pid "$MOSQ_PID"
-        stop_mosquitto
+        for b in $BROKERS; do
+            start_broker "$b" "connections-$r"
+            sleep "$SETTLE"
+            # Mosquitto has no collector; HiveMQ is a JVM, measured like Reef's (a full GC before each reading)
+            gc=()
+            [[ $b == hivemq ]] && gc=(--full-gc)
+            run_bench connections "$b" "$r" connections --clients "$CONN_CLIENTS" --rate "$CONN_RATE" \
+                --hold "$CONN_HOLD" --pid "$(broker_pid "$b")" ${gc[@]+"${gc[@]}"}
+            stop_broker "$b"
+        done
     done
 fi
 
-# 2. the flow scenarios and offline, both servers started fresh once.
+# 2. the flow scenarios and offline, every server started fresh once.
 FLOW_SCENARIOS=""
 for s in pairs-q0 pairs-q1 pairs-q1-fixed fanout-q0 offline; do
     wants "$s" && FLOW_SCENARIOS+=" $s"
 done
 if [[ -n "$FLOW_SCENARIOS" ]]; then
     start_reef flows
-    start_mosquitto flows
+    for b in $BROKERS; do start_broker "$b" flows; done
     sleep "$SETTLE"
     for s in $FLOW_SCENARIOS; do
         for ((r = 1; r <= ROUNDS; r++)); do
-            for server in reef mosquitto; do
+            for server in reef $BROKERS; do
                 check_alive
                 case $s in
                     pairs-q0) run_bench "$s" "$server" "$r" pairs --pairs "$PAIRS" --size "$SIZE" --qos 0 \
@@ -447,6 +593,7 @@ if [[ -n "$FLOW_SCENARIOS" ]]; then
     check_alive
     stop_reef
     stop_mosquitto
+    stop_hivemq
 fi
 
 # 3. the IM scenarios, Reef alone (Mosquitto has no IM protocol), on a freshly started Reef. Each
@@ -501,8 +648,11 @@ export COMPARE_ROUNDS_USED=$ROUNDS COMPARE_WARMUP_USED=$WARMUP COMPARE_DURATION_
     COMPARE_IM_GROUP_RATE_USED=$IM_GROUP_RATE COMPARE_IM_SETUP_TIMEOUT_USED=$IM_SETUP_TIMEOUT \
     COMPARE_SCENARIOS_USED=$SCENARIOS COMPARE_START_EPOCH=$START_EPOCH COMPARE_END_EPOCH=$END_EPOCH \
     COMPARE_MOSQ_VERSION=$MOSQ_VERSION COMPARE_MOSQUITTO=$MOSQUITTO COMPARE_REEF_STARTS=$REEF_STARTS \
-    COMPARE_MOSQ_STARTS=$MOSQ_STARTS COMPARE_REEF_COMMAND=$REEF_COMMAND
-env | grep '^COMPARE_.*_USED=\|^COMPARE_[A-Z_]*EPOCH=\|^COMPARE_MOSQ\|^COMPARE_REEF_' | sort >"$OUT/params.env"
+    COMPARE_MOSQ_STARTS=$MOSQ_STARTS COMPARE_REEF_COMMAND=$REEF_COMMAND COMPARE_BROKERS_USED=$BROKERS \
+    COMPARE_HIVEMQ_VERSION=$HIVEMQ_VERSION COMPARE_HIVEMQ_JAVA=$HIVEMQ_JAVA_VERSION \
+    COMPARE_HIVEMQ_JAVA_HOME_USED=$HIVEMQ_JAVA_HOME COMPARE_HIVEMQ_STARTS=$HIVEMQ_STARTS \
+    COMPARE_HIVEMQ_COMMAND=$HIVEMQ_COMMAND
+env | grep '^COMPARE_.*_USED=\|^COMPARE_[A-Z_]*EPOCH=\|^COMPARE_MOSQ\|^COMPARE_REEF_\|^COMPARE_HIVEMQ_' | sort >"$OUT/params.env"
 mkdir -p "$(dirname "$DOC")" "$(dirname "$SVG")"
 python3 "$HELPERS/report.py" --root "$ROOT" --run-dir "$OUT" --doc "$DOC" --svg "$SVG"
 log "wrote $DOC and $SVG in $(( (END_EPOCH - START_EPOCH) / 60 )) min $(( (END_EPOCH - START_EPOCH) % 60 )) s"

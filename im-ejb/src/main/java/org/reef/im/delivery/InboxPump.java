@@ -243,20 +243,33 @@ public class InboxPump {
      * @param exceptClientId the sending device, which does not get it
      */
     public void newEntries(Map<String, Long> positions, byte[] event, String exceptClientId) {
+        newEntries(List.of(new NewEntry(positions, event, exceptClientId)));
+    }
+
+    /** One event at these users' inbox positions, skipping the sending device (null: none). */
+    public record NewEntry(Map<String, Long> positions, byte[] event, String exceptClientId) {
+    }
+
+    /** Several {@link #newEntries(Map, byte[], String)} at once (an inflow batch), in order, over one connection. */
+    public void newEntries(List<NewEntry> entries) {
         List<InboxCursor> behind = new ArrayList<>();
         List<InboxCursor> pending = new ArrayList<>();
         List<Long> pendingPositions = new ArrayList<>();
-        for (Map.Entry<String, Long> entry : positions.entrySet()) {
-            newestPosition.merge(entry.getKey(), entry.getValue(), Math::max);
-            Set<String> devices = devicesOfUser.get(entry.getKey());
-            if (devices == null) {
-                continue;
-            }
-            for (String clientId : devices) {
-                InboxCursor cursor = cursors.get(clientId);
-                if (cursor != null && cursor.username.equals(entry.getKey())) { // else gone, or changed hands
-                    pending.add(cursor);
-                    pendingPositions.add(entry.getValue());
+        List<NewEntry> pendingEntries = new ArrayList<>();
+        for (NewEntry newEntry : entries) {
+            for (Map.Entry<String, Long> entry : newEntry.positions().entrySet()) {
+                newestPosition.merge(entry.getKey(), entry.getValue(), Math::max);
+                Set<String> devices = devicesOfUser.get(entry.getKey());
+                if (devices == null) {
+                    continue;
+                }
+                for (String clientId : devices) {
+                    InboxCursor cursor = cursors.get(clientId);
+                    if (cursor != null && cursor.username.equals(entry.getKey())) { // else gone, or changed hands
+                        pending.add(cursor);
+                        pendingPositions.add(entry.getValue());
+                        pendingEntries.add(newEntry);
+                    }
                 }
             }
         }
@@ -266,9 +279,10 @@ public class InboxPump {
         try (MqttConnection connection = mqtt.getConnection()) {
             for (int i = 0; i < pending.size(); i++) {
                 InboxCursor cursor = pending.get(i);
+                NewEntry entry = pendingEntries.get(i);
                 try {
-                    if (!deliverCaughtUp(connection, cursor, pendingPositions.get(i), event, exceptClientId)
-                            || cursor.dirty) {
+                    if (!deliverCaughtUp(connection, cursor, pendingPositions.get(i), entry.event(),
+                            entry.exceptClientId()) || cursor.dirty) {
                         behind.add(cursor); // behind, or marked by another thread while this one held it
                     }
                 } catch (Exception e) {
@@ -282,7 +296,7 @@ public class InboxPump {
             behind = pending;
         }
         if (!behind.isEmpty()) {
-            pumpLater(behind);
+            pumpLater(List.copyOf(new java.util.LinkedHashSet<>(behind))); // a device may be behind on several
         }
     }
 

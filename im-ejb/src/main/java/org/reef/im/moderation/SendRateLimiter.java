@@ -12,6 +12,7 @@ import org.reef.im.config.ImSettings;
 import org.reef.im.error.ImError;
 import org.reef.im.error.ImException;
 
+import java.util.List;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
 
@@ -58,9 +59,34 @@ public class SendRateLimiter {
             taken = bucket.tryTake(Math.max(1, count), now);
         }
         if (!taken) {
-            throw new ImException(ImError.RATE_LIMITED,
-                    "more than " + rate + " messages per second (bursts of " + burst + ")");
+            throw refusal();
         }
+    }
+
+    /**
+     * Counts one send of each user in the list (a user may appear several times), in order; returns which were
+     * within the limit. One call for a whole inflow batch.
+     */
+    public boolean[] tryAcquireEach(List<String> usernames) {
+        boolean[] taken = new boolean[usernames.size()];
+        if (rate == 0) {
+            java.util.Arrays.fill(taken, true);
+            return taken;
+        }
+        long now = System.nanoTime();
+        for (int i = 0; i < taken.length; i++) {
+            TokenBucket bucket = buckets.computeIfAbsent(usernames.get(i), u -> new TokenBucket(rate, burst, now));
+            synchronized (bucket) {
+                taken[i] = bucket.tryTake(1, now);
+            }
+        }
+        return taken;
+    }
+
+    /** The refusal of a send over the limit. */
+    public ImException refusal() {
+        return new ImException(ImError.RATE_LIMITED,
+                "more than " + rate + " messages per second (bursts of " + burst + ")");
     }
 
     @Schedule(minute = "*", hour = "*", persistent = false)

@@ -30,11 +30,15 @@ import java.util.logging.Logger;
  * <p>Outcomes are reported message by message in batch order, so each group's in publish order. When a batch fails
  * (the listener threw, or the commit failed, for example on a deadlock between two batches), each of its messages is
  * delivered again on its own, one after the other in batch order, so the failure of one message is the failure of
- * that message only and each group keeps its order.
+ * that message only and each group keeps its order; a message that fails on its own is tried again twice before its
+ * failure is reported.
  */
 final class BatchInflow {
 
     private static final Logger LOG = Logger.getLogger(BatchInflow.class.getName());
+    /** Deliveries of a message alone before its failure is reported. */
+    static final int ATTEMPTS = 3;
+    private static final long RETRY_PAUSE_MILLIS = 20;
 
     /** A message waiting for the endpoint and what to do with its outcome. */
     record Entry(MqttInboundMessage message, InflowDelivery.Completion completion) {
@@ -147,7 +151,7 @@ final class BatchInflow {
             acks = activation.deliverBatch(messages);
         } catch (Exception | Error e) {
             if (batch.size() == 1) {
-                complete(batch.get(0), null, e);
+                deliverAgain(batch.get(0), e);
                 return;
             }
             LOG.log(Level.FINE, "A batch of {0} failed ({1}); delivering its messages one by one",
@@ -158,6 +162,36 @@ final class BatchInflow {
         for (int i = 0; i < batch.size(); i++) {
             complete(batch.get(i), acks.get(i), null);
         }
+    }
+
+    /**
+     * A message whose delivery on its own failed goes again, up to {@link #ATTEMPTS} times in all, after short pauses:
+     * most failures of a message alone are passing (a deadlock with another batch, a connection the pool had to
+     * replace), and an MQTT 3.1.1 client only sends a message without a PUBACK again when it reconnects. What fails
+     * every time (the database refuses it, or is down) fails as before. Nothing was committed by a failed attempt (the
+     * adapter checks the transaction's outcome), so trying again cannot store a message twice.
+     */
+    private void deliverAgain(Entry entry, Throwable firstFailure) {
+        Throwable failure = firstFailure;
+        for (int attempt = 2; attempt <= ATTEMPTS; attempt++) {
+            if (activation.isDeactivated()) {
+                break; // the application is stopping: no pause per queued message, fail it now (not acknowledged)
+            }
+            try {
+                Thread.sleep(RETRY_PAUSE_MILLIS * (attempt - 1));
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                break;
+            }
+            try {
+                MqttAck ack = activation.deliverBatch(List.of(entry.message())).get(0);
+                complete(entry, ack, null);
+                return;
+            } catch (Exception | Error e) {
+                failure = e;
+            }
+        }
+        complete(entry, null, failure);
     }
 
     /** Reports one outcome; a completion that throws must not keep the rest of the batch from theirs. */

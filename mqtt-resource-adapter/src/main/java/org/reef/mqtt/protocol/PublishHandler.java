@@ -98,20 +98,19 @@ final class PublishHandler {
                 PublishMessage.expiryFromNow(expiry == null ? 0 : expiry));
 
         if (broker.reserved().refusesTopic(topic)) {
-            // Security review F12: the application's namespace is closed until its endpoints are active. MQTT 5:
-            // 0x87 Not authorized; MQTT 3.1.x cannot refuse a PUBLISH and acknowledges it [MQTT-3.3.5-2].
+            // Security review F12: the application's namespace is closed until its endpoints are active (at start,
+            // during a redeploy). MQTT 5: 0x87 Not authorized. MQTT 3.1.x cannot refuse a PUBLISH: it must
+            // acknowledge it or close the connection [MQTT-3.3.5-2]. An acknowledgement would tell the client its
+            // message was taken when it was dropped (an IM send lost across every restart and upgrade), so a QoS 1/2
+            // PUBLISH closes the connection unacknowledged, and the client sends it again once it reconnects.
             broker.metrics().publishRefused();
             LOG.log(Level.FINE, "Client {0}: PUBLISH to {1} refused: its namespace is not open yet",
                     new Object[]{LogSafe.text(connection.clientId), LogSafe.text(topic)});
-            if (connection.isV5() || qos == 0) {
+            if (connection.isV5()) {
                 acknowledge(ctx, connection, packetId, qos, ReasonCodes.NOT_AUTHORIZED, "namespace not available yet");
-            } else {
-                // An MQTT 3.1.x client cannot be told; acknowledging would tell it the application took a message
-                // it never saw (after a redeploy, before the endpoints activate, or while they stop). Closing
-                // without an acknowledgement is the other answer [MQTT-3.3.5-2]: the client sends it again later.
-                LOG.log(Level.INFO, "Client {0}: closing: PUBLISH to {1} before its namespace is open",
-                        new Object[]{LogSafe.text(connection.clientId), LogSafe.text(topic)});
-                ctx.close();
+            } else if (qos > 0) {
+                control.disconnect(ctx, connection, ReasonCodes.NOT_AUTHORIZED,
+                        "PUBLISH to " + LogSafe.text(topic) + " before its namespace is open");
             }
             return;
         }

@@ -218,7 +218,7 @@ class BatchInflowTest {
         }
         workManager.runHeld();
 
-        assertEquals(List.of(4, 1, 1, 1, 1), endpoints.batchSizes());
+        assertEquals(List.of(4, 1, 1, 1, 1, 1, 1), endpoints.batchSizes(), "the bad one alone, three times");
         for (int i = 0; i < 4; i++) {
             Outcome outcome = outcomes.take();
             if (outcome.clientId().equals("c2")) {
@@ -271,8 +271,9 @@ class BatchInflowTest {
         }
         workManager.runHeld();
 
-        assertEquals(List.of(10, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1), endpoints.batchSizes());
-        assertEquals(List.of("c0:0", "c0:1", "c0:2", "c0:3", "c0:4", "c1:0", "c1:1", "c1:2", "c1:3", "c1:4"), singles);
+        assertEquals(List.of(10, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1), endpoints.batchSizes());
+        assertEquals(List.of("c0:0", "c0:1", "c0:2", "c0:3", "c0:4", "c1:0", "c1:1", "c1:2", "c1:2", "c1:2", "c1:3",
+                "c1:4"), singles, "the poisoned message tried three times, in its place");
         assertEquals(numbers(0, 5), outcomePayloads("c0"));
         assertEquals(numbers(0, 5), outcomePayloads("c1"), "the poisoned message keeps its place");
         for (Outcome outcome : outcomes) {
@@ -283,6 +284,27 @@ class BatchInflowTest {
                 assertEquals(MqttAck.ACCEPTED, outcome.ack(), outcome.clientId() + ":" + outcome.payload());
             }
         }
+    }
+
+    /** A deadlock or a replaced pool connection fails a message once: it goes again instead of staying unanswered. */
+    @Test
+    void aMessageThatFailsOnceOnItsOwnIsDeliveredAgainAndAcknowledged() throws Exception {
+        workManager = FakeWorkManager.held();
+        int[] calls = new int[1];
+        BatchEndpoints endpoints = new BatchEndpoints(messages -> {
+            if (calls[0]++ < 2) {
+                throw new IllegalStateException("deadlock detected");
+            }
+            return accepted(messages.size());
+        });
+        MqttActivation activation = activation(endpoints, 1, 32);
+        new ConnectionInflow(workManager, "c0").submit(delivery(activation, "c0", "m"));
+        workManager.runHeld();
+
+        Outcome outcome = outcomes.poll(10, TimeUnit.SECONDS);
+        assertNotNull(outcome);
+        assertEquals(MqttAck.ACCEPTED, outcome.ack(), "acknowledged at the third attempt");
+        assertEquals(List.of(1, 1, 1), endpoints.batchSizes());
     }
 
     @Test

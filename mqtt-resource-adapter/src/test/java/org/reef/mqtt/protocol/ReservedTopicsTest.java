@@ -82,14 +82,19 @@ class ReservedTopicsTest {
         assertEquals(List.of(0x80), ((MqttSubAckMessage) awaitOne(client)).payload().reasonCodes());
     }
 
+    /**
+     * The window at every start and redeploy: the guard (logins) is active, the inflow endpoint not yet. An MQTT 3.1.1
+     * client cannot be told "not now" [MQTT-3.3.5-2]; a PUBACK would lose its message, so the connection closes
+     * without one and the client sends the message again after reconnecting (found by KillSoakIT's reading).
+     */
     @Test
-    void anMqtt311PublishIntoAClosedNamespaceClosesTheConnectionUnacknowledged() throws Exception {
+    void aMqtt311PublishIntoTheClosedNamespaceClosesTheConnectionUnacknowledged() throws Exception {
         MqttBroker broker = broker(List.of("im/#"));
-        EmbeddedMqttConnection client = connect(broker, "old-phone", MqttVersion.MQTT_3_1_1, null);
+        broker.addConnectionListener(guard("im/#", MqttAck.ACCEPTED));
+        EmbeddedMqttConnection client = connect(broker, "alice-phone", MqttVersion.MQTT_3_1_1, "alice");
         client.send(RawPublish.qos1("im/send", 1, false));
-        // MQTT 3.1.1 cannot refuse a PUBLISH; a PUBACK would claim the application took it [MQTT-3.3.5-2]
-        assertEquals(List.of(), client.received(), "no PUBACK: the client sends it again when it reconnects");
-        assertFalse(client.isOpen());
+        assertEquals(List.of(), client.received(), "no PUBACK");
+        assertFalse(client.isOpen(), "closed, so that the client sends it again");
     }
 
     @Test
