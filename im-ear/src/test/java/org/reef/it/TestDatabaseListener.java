@@ -18,7 +18,8 @@ import java.util.stream.Stream;
  */
 public class TestDatabaseListener implements LauncherSessionListener {
 
-    private EmbeddedDatabase database;
+    /** The running test database, for tests that stop and start it (an outage); null outside the failsafe run. */
+    private static volatile EmbeddedDatabase database;
 
     @Override
     public void launcherSessionOpened(LauncherSession session) {
@@ -47,6 +48,28 @@ public class TestDatabaseListener implements LauncherSessionListener {
                 database = null;
             }
         }
+    }
+
+    /**
+     * Stops the test database (PostgreSQL's fast shutdown: open connections are cut) as an outage would; the server
+     * under test sees its connections fail and new ones refused on the same port.
+     */
+    static synchronized void stopDatabase() throws IOException {
+        EmbeddedDatabase running = database;
+        if (running == null) {
+            throw new IllegalStateException("the test database is not running");
+        }
+        database = null;
+        running.close();
+    }
+
+    /** Starts the test database again on the same data directory and port, after {@link #stopDatabase()}. */
+    static synchronized void startDatabase() throws IOException {
+        if (database != null) {
+            throw new IllegalStateException("the test database runs already");
+        }
+        database = EmbeddedDatabase.start(Path.of(System.getProperty("reef.test.db.dir")),
+                Integer.parseInt(System.getProperty("reef.test.db.port")), "reef");
     }
 
     private static void deleteRecursively(Path dir) throws IOException {

@@ -26,7 +26,8 @@ import java.util.stream.Stream;
 public final class ReefLauncher {
 
     private static final Logger LOG = Logger.getLogger(ReefLauncher.class.getName());
-    private static final long STOP_TIMEOUT_SECONDS = 60;
+    /** How long WildFly may take to stop beyond the adapter's REEF_SHUTDOWN_TIMEOUT (the rest of the undeploy). */
+    private static final long STOP_MARGIN_SECONDS = 30;
 
     private static boolean stopped;
 
@@ -47,8 +48,9 @@ public final class ReefLauncher {
         if (blank(env.get("REEF_DB_URL"))) {
             Path dataDir = Path.of(env.getOrDefault("REEF_DATA_DIR",
                     Path.of(System.getProperty("user.home"), ".reef", "data").toString()));
+            // Waits for an earlier run's server to go and for crash recovery, with progress on the console.
             database = EmbeddedDatabase.start(dataDir.resolve("postgres"),
-                    Integer.parseInt(env.getOrDefault("REEF_DB_PORT", "0")), "reef");
+                    Integer.parseInt(env.getOrDefault("REEF_DB_PORT", "0")), "reef", ProcessBuilder.Redirect.INHERIT);
             env.put("REEF_DB_URL", database.jdbcUrl());
             env.put("REEF_DB_USER", EmbeddedDatabase.USER);
             env.put("REEF_DB_PASSWORD", EmbeddedDatabase.PASSWORD);
@@ -66,9 +68,12 @@ public final class ReefLauncher {
         builder.environment().putAll(env);
         Process wildfly = builder.start();
         EmbeddedDatabase db = database;
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> stop(wildfly, db), "reef-launcher-stop"));
+        long stopTimeout = shutdownTimeoutSeconds(env) + STOP_MARGIN_SECONDS;
+        Runnable stopAll = () -> stop(wildfly, db, stopTimeout);
+        stopInOrderOnSignals(stopAll);
+        Runtime.getRuntime().addShutdownHook(new Thread(stopAll, "reef-launcher-stop"));
         int exit = wildfly.waitFor();
-        stop(wildfly, db);
+        stop(wildfly, db, stopTimeout);
         System.exit(exit);
     }
 
@@ -92,10 +97,45 @@ public final class ReefLauncher {
     }
 
     /**
-     * Stops WildFly (SIGTERM to the server JVM and its start script: a graceful shutdown), waits for it with a bound,
-     * then stops PostgreSQL. Runs once, from the shutdown hook or when WildFly exits by itself.
+     * Stops WildFly (SIGTERM to the server JVM and its start script: a graceful shutdown, in which the adapter drains
+     * within REEF_SHUTDOWN_TIMEOUT), waits for it with a bound, then stops PostgreSQL, only once WildFly is gone, so
+     * that the last session writes reach it. Runs once, from the shutdown hook or when WildFly exits by itself.
      */
-    private static synchronized void stop(Process wildfly, EmbeddedDatabase database) {
+    /**
+     * Ctrl-C, SIGTERM and SIGHUP stop WildFly first and PostgreSQL only after it, then exit. Left to the JVM, the
+     * signal would run every shutdown hook at once, zonky's included, which stops PostgreSQL at the moment WildFly
+     * begins its graceful shutdown: the deliveries WildFly lets finish and the persistent sessions the MQTT adapter
+     * writes last would then fail. (zonky's hook still runs at exit, and finds PostgreSQL stopped.)
+     */
+    @SuppressWarnings("removal")
+    private static void stopInOrderOnSignals(Runnable stopAll) {
+        for (String name : List.of("INT", "TERM", "HUP")) {
+            try {
+                sun.misc.Signal.handle(new sun.misc.Signal(name), signal -> {
+                    Thread stopping = new Thread(() -> {
+                        LOG.info("SIG" + signal.getName() + ": stopping WildFly, then PostgreSQL");
+                        stopAll.run();
+                        System.exit(128 + signal.getNumber());
+                    }, "reef-launcher-signal");
+                    stopping.start();
+                });
+            } catch (IllegalArgumentException | UnsupportedOperationException e) {
+                LOG.fine("cannot handle SIG" + name + ": " + e.getMessage()); // e.g. ignored by the parent shell
+            }
+        }
+    }
+
+    /** REEF_SHUTDOWN_TIMEOUT (default 30), which bounds the adapter's part of the stop. */
+    static long shutdownTimeoutSeconds(Map<String, String> env) {
+        String value = env.get("REEF_SHUTDOWN_TIMEOUT");
+        try {
+            return blank(value) ? 30 : Math.max(1, Long.parseLong(value.trim()));
+        } catch (NumberFormatException e) {
+            return 30; // the adapter refuses the value and says so; the launcher just waits the default
+        }
+    }
+
+    private static synchronized void stop(Process wildfly, EmbeddedDatabase database, long stopTimeoutSeconds) {
         if (stopped) {
             return;
         }
@@ -103,7 +143,7 @@ public final class ReefLauncher {
         List<ProcessHandle> processes = new ArrayList<>(wildfly.descendants().toList());
         processes.add(wildfly.toHandle());
         processes.forEach(ProcessHandle::destroy);
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(STOP_TIMEOUT_SECONDS);
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(stopTimeoutSeconds);
         for (ProcessHandle process : processes) {
             long left = deadline - System.nanoTime();
             try {

@@ -36,6 +36,8 @@ import javax.naming.NamingException;
 import javax.sql.DataSource;
 import javax.transaction.xa.XAResource;
 import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.Map;
 import java.util.Objects;
@@ -166,6 +168,11 @@ public class MqttResourceAdapter implements ResourceAdapter {
             + "are kept in, so that they survive a restart; empty: in memory only")
     private String sessionDataSource = "";
 
+    @ConfigProperty(defaultValue = "30", description = "Seconds a shutdown (undeploy, server stop) may take: "
+            + "deliveries already with the application get this long to commit or fail, then MQTT 5 clients get "
+            + "DISCONNECT 0x8B, the others are closed, and persistent sessions are written")
+    private Integer shutdownTimeout = 30;
+
     /** Session changes that may wait for the store's writer; beyond, changes are dropped and counted. */
     private static final int SESSION_STORE_CAPACITY = 100_000;
 
@@ -246,6 +253,11 @@ public class MqttResourceAdapter implements ResourceAdapter {
     private transient EventExecutor restoredSessions;
     private transient SysTopics sysTopics;
     private final transient AdapterStatistics statistics = new AdapterStatistics(this);
+    /**
+     * When the shutdown must be over ({@link System#nanoTime()}), set by the first endpoint deactivation (the
+     * container deactivates the MDBs before it stops the adapter) and cleared by an activation; 0 while none began.
+     */
+    private transient long shutdownDeadlineNanos;
 
     @Override
     public void start(BootstrapContext context) throws ResourceAdapterInternalException {
@@ -263,6 +275,10 @@ public class MqttResourceAdapter implements ResourceAdapter {
             }
         } catch (IllegalArgumentException | NullPointerException e) {
             throw new ResourceAdapterInternalException("invalid MQTT adapter configuration: " + e.getMessage(), e);
+        }
+        if (shutdownTimeout == null || shutdownTimeout < 1) {
+            throw new ResourceAdapterInternalException("invalid MQTT adapter configuration: shutdownTimeout must be "
+                    + "at least 1 second: " + shutdownTimeout);
         }
         WorkDispatcher newDispatcher;
         try {
@@ -337,8 +353,13 @@ public class MqttResourceAdapter implements ResourceAdapter {
 
     /** Writes what the session store still holds, then closes it. */
     private void stopSessionStore() {
+        stopSessionStore(TimeUnit.SECONDS.toNanos(10));
+    }
+
+    /** Writes what the session store still holds, waiting at most {@code timeoutNanos} for the database. */
+    private void stopSessionStore(long timeoutNanos) {
         if (sessionStore != null) {
-            sessionStore.close(10, TimeUnit.SECONDS);
+            sessionStore.close(Math.max(TimeUnit.NANOSECONDS.toMillis(timeoutNanos), 1), TimeUnit.MILLISECONDS);
             sessionStore = null;
         }
         if (restoredSessions != null) {
@@ -367,17 +388,47 @@ public class MqttResourceAdapter implements ResourceAdapter {
                 .build();
     }
 
+    /**
+     * Stops the broker gracefully, within {@code shutdownTimeout} counted from the first endpoint deactivation:
+     * <ol>
+     * <li>new connections are refused (the listeners close; a CONNECT still arriving gets CONNACK 0x88) and the open
+     *     connections are no longer read from;</li>
+     * <li>endpoints the container did not deactivate are deactivated; deliveries already inside an endpoint get until
+     *     the deadline (less a reserve for the session store) to commit or fail, and their verdicts are written to
+     *     their connections (only a committed delivery is acknowledged);</li>
+     * <li>MQTT 5 clients get DISCONNECT 0x8B (Server shutting down), the others are closed: closing hands each
+     *     persistent session's state to the session store;</li>
+     * <li>the session store writes what it holds, until the deadline.</li>
+     * </ol>
+     */
     @Override
     public void stop() {
         if (sysTopics != null) {
             sysTopics.stop();
             sysTopics = null;
         }
+        long started = System.nanoTime();
+        long deadline = stopDeadline(started);
+        long drainBy = deadline - reserveNanos();
+        MqttBroker current = broker;
+        if (current != null) {
+            current.beginShutdown();
+        }
         if (server != null) {
+            server.stopAccepting();
+        }
+        if (current != null) {
+            drain(current, drainBy);
+        }
+        if (server != null) {
+            int left = server.disconnectAll(drainBy);
+            if (left > 0) {
+                LOG.log(Level.WARNING, "{0} MQTT connections did not close in time; closing them abruptly", left);
+            }
             server.stop(); // closing the connections hands the persistent sessions' state to the store
             server = null;
         }
-        stopSessionStore();
+        stopSessionStore(Math.max(deadline - System.nanoTime(), TimeUnit.SECONDS.toNanos(1)));
         if (dispatcher != null) {
             dispatcher.stop();
             dispatcher = null;
@@ -386,7 +437,61 @@ public class MqttResourceAdapter implements ResourceAdapter {
             broker.connectionEvents().close();
         }
         broker = null;
-        LOG.info("Reef MQTT adapter stopped");
+        synchronized (this) {
+            shutdownDeadlineNanos = 0;
+        }
+        LOG.log(Level.INFO, "Reef MQTT adapter stopped in {0} ms",
+                TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started));
+    }
+
+    /**
+     * The deadline of a stop: the one the endpoint deactivations began, if it is still ahead; else a full timeout
+     * from now (the adapter is stopped without its endpoints, or long after one was deactivated on its own).
+     */
+    private synchronized long stopDeadline(long now) {
+        if (shutdownDeadlineNanos != 0 && shutdownDeadlineNanos - now > 0) {
+            return shutdownDeadlineNanos;
+        }
+        return now + TimeUnit.SECONDS.toNanos(shutdownTimeout);
+    }
+
+    /** The deadline of the shutdown that an endpoint deactivation begins (or continues). */
+    private synchronized long deactivationDeadline() {
+        long now = System.nanoTime();
+        if (shutdownDeadlineNanos == 0 || shutdownDeadlineNanos - now < 0) {
+            shutdownDeadlineNanos = now + TimeUnit.SECONDS.toNanos(shutdownTimeout);
+        }
+        return shutdownDeadlineNanos;
+    }
+
+    /** Time kept at the end of a shutdown for writing persistent sessions: a quarter of it, at most 5 s. */
+    private long reserveNanos() {
+        return Math.min(TimeUnit.SECONDS.toNanos(shutdownTimeout) / 4, TimeUnit.SECONDS.toNanos(5));
+    }
+
+    /**
+     * Deactivates the endpoints still active, waits until no delivery is inside any endpoint and every verdict was
+     * written to its connection, or until the deadline.
+     */
+    private static void drain(MqttBroker current, long deadline) {
+        List<MqttActivation> endpoints = new ArrayList<>(current.inflow().all());
+        endpoints.addAll(current.connectionEvents().all());
+        endpoints.forEach(MqttActivation::deactivate);
+        try {
+            for (MqttActivation endpoint : endpoints) {
+                endpoint.awaitIdle(deadline);
+            }
+            while (current.inflowPending().get() > 0 && deadline - System.nanoTime() > 0) {
+                TimeUnit.MILLISECONDS.sleep(5);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        int pending = current.inflowPending().get();
+        if (pending > 0) {
+            LOG.log(Level.WARNING, "Shutdown timeout: {0} inbound messages are still with the application; their "
+                    + "clients get no acknowledgement for them and send them again", pending);
+        }
     }
 
     @Override
@@ -397,6 +502,9 @@ public class MqttResourceAdapter implements ResourceAdapter {
         }
         MqttActivation activation = new MqttActivation(endpointFactory, mqttSpec, transactions);
         MqttBroker current = requireStarted();
+        synchronized (this) {
+            shutdownDeadlineNanos = 0; // an endpoint came (back): no shutdown is under way
+        }
         if (activation.isConnectionListener()) {
             mqttSpec.validate(false);
             current.addConnectionListener(activation);
@@ -420,9 +528,28 @@ public class MqttResourceAdapter implements ResourceAdapter {
         if (removed == null) {
             removed = current.connectionEvents().remove(endpointFactory, mqttSpec);
         }
-        if (removed != null) {
-            LOG.log(Level.INFO, "Endpoint {0} deactivated", endpointFactory.getActivationName());
+        if (removed == null) {
+            return;
         }
+        // JCA 2.1 section 13.4.4: once this returns the container tears the endpoint down. Deliveries not yet in it
+        // fail now (not acknowledged); those inside it may still commit, and their clients must hear of it.
+        removed.deactivate();
+        long deadline = deactivationDeadline() - reserveNanos();
+        int busy = removed.inFlight();
+        if (busy > 0) {
+            LOG.log(Level.INFO, "Endpoint {0} deactivating: waiting for {1} deliveries in progress",
+                    new Object[]{endpointFactory.getActivationName(), busy});
+        }
+        try {
+            if (!removed.awaitIdle(deadline)) {
+                LOG.log(Level.WARNING, "Endpoint {0} deactivated with {1} deliveries still in progress at the "
+                        + "shutdown timeout", new Object[]{endpointFactory.getActivationName(), removed.inFlight()});
+                return;
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        LOG.log(Level.INFO, "Endpoint {0} deactivated", endpointFactory.getActivationName());
     }
 
     @Override
@@ -812,6 +939,14 @@ public class MqttResourceAdapter implements ResourceAdapter {
         this.sysInterval = sysInterval;
     }
 
+    public Integer getShutdownTimeout() {
+        return shutdownTimeout;
+    }
+
+    public void setShutdownTimeout(Integer shutdownTimeout) {
+        this.shutdownTimeout = shutdownTimeout;
+    }
+
     public String getReservedTopics() {
         return reservedTopics;
     }
@@ -837,6 +972,7 @@ public class MqttResourceAdapter implements ResourceAdapter {
                 && Objects.equals(maxSessionExpiry, other.maxSessionExpiry)
                 && Objects.equals(connectRate, other.connectRate)
                 && Objects.equals(reservedTopics, other.reservedTopics)
+                && Objects.equals(shutdownTimeout, other.shutdownTimeout)
                 && Objects.equals(persistentAnonymousSessions, other.persistentAnonymousSessions)
                 && Objects.equals(maxOutboundTopicAliases, other.maxOutboundTopicAliases)
                 && Objects.equals(maxQueuedBytesTotal, other.maxQueuedBytesTotal)

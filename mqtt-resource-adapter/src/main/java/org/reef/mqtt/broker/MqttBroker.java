@@ -41,6 +41,9 @@ public final class MqttBroker {
     private final ConnectionEvents connectionEvents;
     private volatile Authenticator authenticator;
     private volatile SessionStore sessionStore = SessionStore.NONE;
+    /** Inbound deliveries handed to the application and not yet answered to their client. */
+    private final AtomicInteger inflowPending = new AtomicInteger();
+    private volatile boolean shuttingDown;
 
     public MqttBroker(BrokerConfig config, WorkManager workManager) {
         this.config = Objects.requireNonNull(config, "config");
@@ -180,6 +183,27 @@ public final class MqttBroker {
     /** Installs the store persistent sessions are kept in; before the listeners start. */
     public void sessionStore(SessionStore store) {
         this.sessionStore = Objects.requireNonNull(store, "store");
+    }
+
+    /**
+     * The adapter is stopping: from now on every CONNECT is refused (CONNACK 0x88 Server unavailable, MQTT 3.1.x:
+     * 0x03), and the connections still open are about to be closed (MQTT 5: DISCONNECT 0x8B Server shutting down).
+     */
+    public void beginShutdown() {
+        shuttingDown = true;
+    }
+
+    public boolean isShuttingDown() {
+        return shuttingDown;
+    }
+
+    /**
+     * Inbound deliveries handed to the application whose answer (PUBACK/PUBREC, or none) has not been written to
+     * their connection yet: shutdown waits for it to reach 0 before it closes connections, so that no verdict of a
+     * committed transaction is lost on the way to its client.
+     */
+    public AtomicInteger inflowPending() {
+        return inflowPending;
     }
 
     /** Connections with an open session, for the connection limit. */

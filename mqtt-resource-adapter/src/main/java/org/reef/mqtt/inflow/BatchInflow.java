@@ -174,6 +174,9 @@ final class BatchInflow {
     private void deliverAgain(Entry entry, Throwable firstFailure) {
         Throwable failure = firstFailure;
         for (int attempt = 2; attempt <= ATTEMPTS; attempt++) {
+            if (activation.isDeactivated()) {
+                break; // the application is stopping: no pause per queued message, fail it now (not acknowledged)
+            }
             try {
                 Thread.sleep(RETRY_PAUSE_MILLIS * (attempt - 1));
             } catch (InterruptedException e) {

@@ -168,7 +168,9 @@ public final class ConnectionEvents {
             }
         }).whenComplete((ignored, failure) -> {
             if (failure != null) {
-                LOG.log(Level.WARNING, "Client {0}: connection event {1} failed: {2}",
+                // A listener deactivated meanwhile (shutdown): expected, and redone by the application at its start.
+                LOG.log(failure instanceof EndpointDeactivatedException ? Level.FINE : Level.WARNING,
+                        "Client {0}: connection event {1} failed: {2}",
                         new Object[]{LogSafe.text(pending.clientId()), pending.method().getName(), failure.toString()});
             }
         });
@@ -177,6 +179,11 @@ public final class ConnectionEvents {
 
     public int size() {
         return listeners.size();
+    }
+
+    /** The active connection-listener endpoints. */
+    public List<MqttActivation> all() {
+        return List.copyOf(listeners);
     }
 
     /** Stops retrying refused events (the adapter stops). */

@@ -10,7 +10,7 @@ import java.util.concurrent.CompletionStage;
 /**
  * The broker's authenticator: clients without credentials are admitted when anonymous access is allowed; clients
  * with credentials are checked by the application's {@link org.reef.mqtt.api.MqttConnectionListener}, and refused
- * when there is none (nothing could check them).
+ * as "server unavailable" when there is none (nothing could check them).
  */
 public final class InflowAuthenticator implements Authenticator {
 
@@ -29,7 +29,9 @@ public final class InflowAuthenticator implements Authenticator {
                     : AuthResult.refuse(Refusal.NOT_AUTHORIZED));
         }
         if (!events.hasAuthenticator()) {
-            return CompletableFuture.completedFuture(AuthResult.refuse(Refusal.BAD_CREDENTIALS));
+            // Nothing can check them now (the application is not deployed yet, or is being redeployed): the server
+            // is unavailable, the credentials are not known to be bad. A client told so tries again later.
+            return CompletableFuture.completedFuture(AuthResult.refuse(Refusal.UNAVAILABLE));
         }
         MqttConnectRequest request = new MqttConnectRequest(auth.clientId(), auth.username(), auth.password(),
                 String.valueOf(auth.remote()), auth.protocolLevel(), auth.connectionId());

@@ -54,6 +54,11 @@ public final class InflowRegistry {
         return false;
     }
 
+    /** The active endpoints, in activation order. */
+    public List<MqttActivation> all() {
+        return List.copyOf(activations);
+    }
+
     public int size() {
         return activations.size();
     }

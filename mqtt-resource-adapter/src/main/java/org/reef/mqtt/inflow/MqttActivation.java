@@ -18,6 +18,8 @@ import java.util.Objects;
 import java.util.Queue;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
 
 /**
@@ -29,6 +31,11 @@ import java.util.function.Function;
  * then acknowledge the message to its publisher. Whether it committed is read from the transaction itself
  * ({@link TransactionOutcome}), never inferred from {@code afterDelivery} returning: a container may roll a transaction
  * that a bean marked rollback-only back without throwing, and the listener's verdicts are then void.
+ *
+ * <p>Deactivation (JCA 2.1 section 13.4.4: after {@code endpointDeactivation} returns, the container tears the endpoint
+ * down) is two steps: {@link #deactivate()} makes every later delivery fail at once, before an endpoint is created (its
+ * message is then not acknowledged), and {@link #awaitIdle} waits, with a bound, for the deliveries already inside the
+ * endpoint to commit or roll back, so that none is cut off halfway and each one's verdict still reaches its client.
  */
 public final class MqttActivation {
 
@@ -51,6 +58,10 @@ public final class MqttActivation {
     private final boolean batchListener;
     private final TransactionSynchronizationRegistry transactions;
     private volatile BatchInflow batches;
+    /** Calls inside {@link #call}: counted before the deactivation check, so {@link #awaitIdle} never misses one. */
+    private final AtomicInteger inFlight = new AtomicInteger();
+    private final Object idle = new Object();
+    private volatile boolean deactivated;
 
     /** An activation that cannot see transactions: a delivery counts as committed when afterDelivery returned. */
     public MqttActivation(MessageEndpointFactory endpointFactory, MqttActivationSpec spec) {
@@ -192,6 +203,60 @@ public final class MqttActivation {
      * @param invocation calls that method on the endpoint (which implements the listener interface)
      */
     public <R> R call(Method method, Function<Object, R> invocation) throws ResourceException {
+        inFlight.incrementAndGet();
+        try {
+            if (deactivated) {
+                throw new EndpointDeactivatedException(endpointFactory.getActivationName());
+            }
+            return callEndpoint(method, invocation);
+        } finally {
+            if (inFlight.decrementAndGet() == 0 && deactivated) {
+                synchronized (idle) {
+                    idle.notifyAll();
+                }
+            }
+        }
+    }
+
+    /**
+     * Refuses every later delivery: each fails at once, before an endpoint is created, so its message is not
+     * acknowledged (MQTT 5: PUBACK 0x80) and the client sends it again to the next server. Deliveries already inside
+     * the endpoint go on; {@link #awaitIdle} waits for them.
+     */
+    public void deactivate() {
+        deactivated = true;
+    }
+
+    /** Whether {@link #deactivate()} was called. */
+    public boolean isDeactivated() {
+        return deactivated;
+    }
+
+    /** Deliveries inside the endpoint now. */
+    public int inFlight() {
+        return inFlight.get();
+    }
+
+    /**
+     * Waits until no delivery is inside the endpoint, or until the deadline.
+     *
+     * @param deadlineNanos a {@link System#nanoTime()} value
+     * @return whether it became idle in time
+     */
+    public boolean awaitIdle(long deadlineNanos) throws InterruptedException {
+        synchronized (idle) {
+            while (inFlight.get() > 0) {
+                long left = deadlineNanos - System.nanoTime();
+                if (left <= 0) {
+                    return false;
+                }
+                idle.wait(Math.max(1, TimeUnit.NANOSECONDS.toMillis(left)));
+            }
+        }
+        return true;
+    }
+
+    private <R> R callEndpoint(Method method, Function<Object, R> invocation) throws ResourceException {
         MessageEndpoint endpoint = endpointFactory.createEndpoint(null);
         try {
             beginDelivery(endpoint, method);

@@ -63,6 +63,12 @@ final class ConnectHandler {
         boolean v5 = level == 5;
         MqttProperties properties = v5 ? header.properties() : MqttProperties.NO_PROPERTIES;
 
+        if (broker.isShuttingDown()) {
+            // MQTT 5.0 section 3.2.2.2: 0x88 Server unavailable; the client tries again, at another server or later.
+            refuse(ctx, level, MqttConnectReturnCode.CONNECTION_REFUSED_SERVER_UNAVAILABLE,
+                    MqttConnectReturnCode.CONNECTION_REFUSED_SERVER_UNAVAILABLE_5, "server shutting down");
+            return;
+        }
         if (!broker.connectRate().tryAcquire(ctx.channel().remoteAddress())) {
             // Before anything else, and before the container is asked: a refused attempt costs one answer.
             broker.metrics().connectionRateLimited();

@@ -157,7 +157,7 @@ public final class MqttConnectionHandler extends ChannelInboundHandlerAdapter im
      */
     private void readIfClear(ChannelHandlerContext ctx) {
         if (connection.paused || connection.paced || !held.isEmpty() || connection.takenOver
-                || !ctx.channel().isActive() || ctx.channel().config().isAutoRead()) {
+                || !ctx.channel().isActive() || ctx.channel().config().isAutoRead() || broker.isShuttingDown()) {
             return;
         }
         if (connection.inflow == null || connection.inflow.pending() <= broker.config().maxInflight() / 2) {
@@ -285,6 +285,11 @@ public final class MqttConnectionHandler extends ChannelInboundHandlerAdapter im
 
     @Override
     public void userEventTriggered(ChannelHandlerContext ctx, Object evt) throws Exception {
+        if (evt == ServerShutdown.INSTANCE) {
+            LOG.log(Level.FINE, "{0}: closing: server shutting down", describe(ctx));
+            close(ctx, ReasonCodes.SERVER_SHUTTING_DOWN, null);
+            return;
+        }
         if (evt instanceof IdleStateEvent) {
             // MQTT 3.1.1 section 3.1.2.10: nothing received for 1.5 x keep-alive [MQTT-3.1.2-24]
             LOG.log(Level.FINE, "{0}: keep-alive expired", describe(ctx));

@@ -11,6 +11,7 @@ import org.reef.mqtt.broker.BrokerConfig;
 import org.reef.mqtt.logging.LogSafe;
 import org.reef.mqtt.broker.MqttBroker;
 import org.reef.mqtt.broker.ReservedTopics;
+import org.reef.mqtt.inflow.EndpointDeactivatedException;
 import org.reef.mqtt.inflow.InflowDelivery;
 import org.reef.mqtt.inflow.MqttActivation;
 import org.reef.mqtt.session.PublishMessage;
@@ -20,6 +21,7 @@ import org.reef.mqtt.topic.Topics;
 
 import java.time.Instant;
 import java.util.List;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
@@ -145,8 +147,9 @@ final class PublishHandler {
         }
         MqttInboundMessage inbound = new MqttInboundMessage(connection.clientId, connection.username, topic,
                 message.payload(), qos, message.retain(), Instant.now());
+        broker.inflowPending().incrementAndGet();
         int pending = connection.inflow.submit(new InflowDelivery(inbound, activations,
-                (ack, failure) -> ctx.executor().execute(() -> delivered(ctx, connection, packetId, qos, ack, failure))));
+                (ack, failure) -> answerLater(ctx, connection, packetId, qos, ack, failure)));
         if (pending >= config.maxInflight() && ctx.channel().config().isAutoRead()) {
             // Back-pressure: stop reading from this client until the container caught up.
             ctx.channel().config().setAutoRead(false);
@@ -179,10 +182,28 @@ final class PublishHandler {
         return topic;
     }
 
+    /** Hands a delivery's outcome to the connection's event loop (any thread). */
+    private void answerLater(ChannelHandlerContext ctx, Connection connection, int packetId, int qos, MqttAck ack,
+                             Throwable failure) {
+        try {
+            ctx.executor().execute(() -> delivered(ctx, connection, packetId, qos, ack, failure));
+        } catch (RejectedExecutionException e) {
+            // The adapter stopped while the application still had the message (past the shutdown timeout): its
+            // connection is gone, so it is not acknowledged; the client sends it again.
+            broker.inflowPending().decrementAndGet();
+            LOG.log(Level.INFO, "Client {0}: a delivery completed after the shutdown; not acknowledged",
+                    LogSafe.text(connection.clientId));
+        }
+    }
+
     /** An inbound delivery completed: answers the client, then lets what waits for room go on. Event loop. */
     private void delivered(ChannelHandlerContext ctx, Connection connection, int packetId, int qos, MqttAck ack,
                            Throwable failure) {
-        answer(ctx, connection, packetId, qos, ack, failure);
+        try {
+            answer(ctx, connection, packetId, qos, ack, failure);
+        } finally {
+            broker.inflowPending().decrementAndGet();
+        }
         control.inflowCompleted(ctx);
     }
 
@@ -191,7 +212,8 @@ final class PublishHandler {
                         Throwable failure) {
         if (failure != null) {
             broker.metrics().inflowFailed();
-            LOG.log(Level.WARNING, "Client {0}: delivery to the application failed, not acknowledged: {1}",
+            LOG.log(failure instanceof EndpointDeactivatedException ? Level.FINE : Level.WARNING,
+                    "Client {0}: delivery to the application failed, not acknowledged: {1}",
                     new Object[]{LogSafe.text(connection.clientId), failure.toString()});
             if (qos == 2) {
                 connection.session.execute(() -> connection.session.releaseQos2(packetId));

@@ -14,6 +14,8 @@ import io.netty.handler.ssl.SslContext;
 import io.netty.util.concurrent.DefaultThreadFactory;
 import io.netty.util.concurrent.Future;
 import org.reef.mqtt.broker.MqttBroker;
+import org.reef.mqtt.protocol.MqttConnectionHandler;
+import org.reef.mqtt.protocol.ServerShutdown;
 
 import java.net.InetSocketAddress;
 import java.util.ArrayList;
@@ -115,6 +117,46 @@ public final class MqttServer {
     /** Open connections over all listeners. */
     public int connectionCount() {
         return openChannels.size();
+    }
+
+    /**
+     * First step of a shutdown: closes the listening sockets (new connections are refused by the OS) and stops
+     * reading from the open connections, so that no new work reaches the application while the work it has drains.
+     */
+    public synchronized void stopAccepting() {
+        closeListeners();
+        for (Channel channel : openChannels) {
+            channel.config().setAutoRead(false);
+        }
+    }
+
+    /**
+     * Closes every open connection the way a shutdown should (MQTT 5: DISCONNECT 0x8B first, see
+     * {@link ServerShutdown}) and waits for them to close, at most until the deadline.
+     *
+     * @param deadlineNanos a {@link System#nanoTime()} value
+     * @return the connections still open at the deadline (closed abruptly by {@link #stop()})
+     */
+    public int disconnectAll(long deadlineNanos) {
+        List<Future<?>> closing = new ArrayList<>();
+        for (Channel channel : openChannels) {
+            channel.eventLoop().execute(() -> {
+                if (channel.pipeline().get(MqttConnectionHandler.class) != null) {
+                    channel.pipeline().fireUserEventTriggered(ServerShutdown.INSTANCE);
+                } else {
+                    channel.close(); // no MQTT yet (a TLS or WebSocket handshake): nothing to tell
+                }
+            });
+            closing.add(channel.closeFuture());
+        }
+        int open = 0;
+        for (Future<?> future : closing) {
+            long left = deadlineNanos - System.nanoTime();
+            if (!future.awaitUninterruptibly(Math.max(0, TimeUnit.NANOSECONDS.toMillis(left)))) {
+                open++;
+            }
+        }
+        return open;
     }
 
     /** Closes the listeners and all connections, then stops the event loops. Does nothing if not started. */

@@ -46,10 +46,10 @@ class ConnectionListenerTest {
     }
 
     @Test
-    void credentialsAreRefusedWhenNoEndpointCanCheckThem() {
+    void credentialsAreRefusedAsServerUnavailableWhenNoEndpointCanCheckThem() {
         EmbeddedMqttConnection c = open();
         c.send(connect("alice", "secret", MqttVersion.MQTT_3_1_1));
-        assertEquals(MqttConnectReturnCode.CONNECTION_REFUSED_BAD_USER_NAME_OR_PASSWORD, connAckCode(c.receivedOne()));
+        assertEquals(MqttConnectReturnCode.CONNECTION_REFUSED_SERVER_UNAVAILABLE, connAckCode(c.receivedOne()));
         assertFalse(c.isOpen());
     }
 
