@@ -213,8 +213,8 @@ final class PublishHandler {
         if (failure != null) {
             broker.metrics().inflowFailed();
             LOG.log(failure instanceof EndpointDeactivatedException ? Level.FINE : Level.WARNING,
-                    "Client {0}: delivery to the application failed, not acknowledged: {1}",
-                    new Object[]{LogSafe.text(connection.clientId), failure.toString()});
+                    "Client {0}: delivery to the application failed, not acknowledged: {1}{2}",
+                    new Object[]{LogSafe.text(connection.clientId), failure.toString(), rootCause(failure)});
             if (qos == 2) {
                 connection.session.execute(() -> connection.session.releaseQos2(packetId));
             }
@@ -262,5 +262,14 @@ final class PublishHandler {
         }
         ctx.writeAndFlush(MqttReplies.pubComp(packetId,
                 known ? ReasonCodes.SUCCESS : ReasonCodes.PACKET_IDENTIFIER_NOT_FOUND, connection.isV5()));
+    }
+
+    /** The innermost cause of a failure, as "; cause: ..." (the container's wrappers say little), or nothing. */
+    private static String rootCause(Throwable failure) {
+        Throwable root = failure;
+        for (int depth = 0; root.getCause() != null && root.getCause() != root && depth < 16; depth++) {
+            root = root.getCause();
+        }
+        return root == failure ? "" : "; cause: " + root;
     }
 }
