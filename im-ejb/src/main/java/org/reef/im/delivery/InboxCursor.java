@@ -29,6 +29,8 @@ final class InboxCursor {
 
     final ReentrantLock lock = new ReentrantLock();
     volatile boolean dirty;
+    /** Waiting in the pump's queue (so that it waits there once). */
+    final java.util.concurrent.atomic.AtomicBoolean queued = new java.util.concurrent.atomic.AtomicBoolean();
     /** Acknowledged positions reported while the cursor may be busy; its holder applies them. */
     final Queue<Long> acked = new ConcurrentLinkedQueue<>();
     /** Positions the broker dropped, likewise. */

@@ -57,7 +57,13 @@ public class InboxPump {
     @Inject
     private ImMetrics metrics;
 
+    /** Pumping tasks on the executor at most at once: each holds a database connection while it reads an inbox. */
+    static final int PUMPERS = 4;
+
     private final ConcurrentMap<String, InboxCursor> cursors = new ConcurrentHashMap<>();
+    /** Cursors waiting for a pumping task, each once. */
+    private final java.util.Queue<InboxCursor> toPump = new java.util.concurrent.ConcurrentLinkedQueue<>();
+    private final java.util.concurrent.atomic.AtomicInteger pumpers = new java.util.concurrent.atomic.AtomicInteger();
     private final ConcurrentMap<String, Set<String>> devicesOfUser = new ConcurrentHashMap<>();
     /** Confirmed positions not yet written, by device. */
     private final ConcurrentMap<String, Ack> pendingAcks = new ConcurrentHashMap<>();
@@ -320,13 +326,48 @@ public class InboxPump {
 
     /**
      * Pumps cursors on the managed executor: reading the inbox needs a database connection, which the committing
-     * thread must not take while its own is not back in the pool. If the executor refuses, the sweep catches up.
+     * thread must not take while its own is not back in the pool. The cursors queue, each once, for at most
+     * {@link #PUMPERS} tasks at a time: one task per call, as before, let a burst of reconnecting devices (hundreds of
+     * cursors behind at once) take every connection of the pool, so that logins and sends waited for one and failed.
+     * If the executor refuses, the queue waits for the next call (the sweep makes one every second).
      */
     private void pumpLater(List<InboxCursor> cursorsToPump) {
+        for (InboxCursor cursor : cursorsToPump) {
+            if (cursor.queued.compareAndSet(false, true)) {
+                toPump.add(cursor);
+            }
+        }
+        startPumpers();
+    }
+
+    private void startPumpers() {
+        while (!toPump.isEmpty()) {
+            int running = pumpers.get();
+            if (running >= PUMPERS) {
+                return; // a running task takes them
+            }
+            if (pumpers.compareAndSet(running, running + 1)) {
+                try {
+                    executor.execute(this::drainPumpQueue);
+                } catch (RuntimeException e) {
+                    pumpers.decrementAndGet();
+                    LOG.log(Level.WARNING, "Inbox pumping refused ({0}); the next sweep catches up", e.toString());
+                    return;
+                }
+            }
+        }
+    }
+
+    private void drainPumpQueue() {
         try {
-            executor.execute(() -> cursorsToPump.forEach(this::pump));
-        } catch (RuntimeException e) {
-            LOG.log(Level.WARNING, "Inbox pumping refused ({0}); the next sweep catches up", e.toString());
+            InboxCursor cursor;
+            while ((cursor = toPump.poll()) != null) {
+                cursor.queued.set(false);
+                pump(cursor);
+            }
+        } finally {
+            pumpers.decrementAndGet();
+            startPumpers(); // cursors queued while this task was finishing
         }
     }
 

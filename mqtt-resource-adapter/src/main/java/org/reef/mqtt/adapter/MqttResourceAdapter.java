@@ -61,6 +61,9 @@ import java.util.logging.Logger;
         reauthenticationSupport = false)
 public class MqttResourceAdapter implements ResourceAdapter {
 
+    /** Container calls of one kind (logins, subscription checks, connection events) running at most at once. */
+    static final int APPLICATION_CALLS = 8;
+
     private static final Logger LOG = Logger.getLogger(MqttResourceAdapter.class.getName());
 
     @ConfigProperty(defaultValue = "127.0.0.1", description = "Address the MQTT TCP listener binds to")
@@ -282,9 +285,12 @@ public class MqttResourceAdapter implements ResourceAdapter {
         }
         WorkDispatcher newDispatcher;
         try {
+            // Logins, subscription checks and connection events each run at most APPLICATION_CALLS at once (inflow
+            // is bounded per endpoint by its maxConcurrency): each takes a database connection in the application.
             newDispatcher = new WorkDispatcher(context.getWorkManager(), Map.of(WorkLane.LOGIN, workQueueLogin,
                     WorkLane.SUBSCRIPTION_CHECK, workQueueSubscriptionChecks, WorkLane.INFLOW, workQueueInflow,
-                    WorkLane.EVENTS, workQueueEvents));
+                    WorkLane.EVENTS, workQueueEvents), Map.of(WorkLane.LOGIN, APPLICATION_CALLS,
+                    WorkLane.SUBSCRIPTION_CHECK, APPLICATION_CALLS, WorkLane.EVENTS, APPLICATION_CALLS));
         } catch (IllegalArgumentException | NullPointerException e) {
             throw new ResourceAdapterInternalException("invalid MQTT adapter configuration: " + e.getMessage(), e);
         }

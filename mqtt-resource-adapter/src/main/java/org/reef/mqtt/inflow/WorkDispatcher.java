@@ -13,6 +13,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.logging.Level;
 import java.util.logging.Logger;
@@ -36,8 +37,10 @@ public final class WorkDispatcher implements WorkManager {
 
     private final WorkManager container;
     private final Map<WorkLane, BlockingQueue<Work>> queues = new EnumMap<>(WorkLane.class);
+    /** Work of a lane running in the container at most at once (absent: no limit of the dispatcher's). */
+    private final Map<WorkLane, Semaphore> running = new EnumMap<>(WorkLane.class);
     private final List<Thread> threads = new ArrayList<>();
-    private volatile boolean running = true;
+    private volatile boolean active = true;
 
     private final long retryMillis;
 
@@ -55,7 +58,29 @@ public final class WorkDispatcher implements WorkManager {
         this(container, sameForAll(capacity), retryMillis);
     }
 
+    /**
+     * A dispatcher with a capacity per lane, and for some lanes a limit on their Work running at once: beyond it the
+     * lane's Work waits in its queue (and a full queue refuses), instead of taking more of the container's threads.
+     * The application's work for connection events and logins takes a database connection each: unbounded, a burst
+     * of hundreds of disconnecting and reconnecting devices took every connection of the pool, and everything else
+     * that needed one (logins over HTTP, message inflow) waited for it and failed.
+     */
+    public WorkDispatcher(WorkManager container, Map<WorkLane, Integer> capacities, Map<WorkLane, Integer> limits) {
+        this(container, capacities, limits, RETRY_MILLIS);
+    }
+
     private WorkDispatcher(WorkManager container, Map<WorkLane, Integer> capacities, long retryMillis) {
+        this(container, capacities, Map.of(), retryMillis);
+    }
+
+    WorkDispatcher(WorkManager container, Map<WorkLane, Integer> capacities, Map<WorkLane, Integer> limits,
+                   long retryMillis) {
+        limits.forEach((lane, limit) -> {
+            if (limit == null || limit < 1) {
+                throw new IllegalArgumentException("concurrency limit of " + lane + " must be at least 1: " + limit);
+            }
+            running.put(lane, new Semaphore(limit));
+        });
         this.retryMillis = retryMillis;
         this.container = container;
         for (WorkLane lane : WorkLane.values()) {
@@ -66,7 +91,7 @@ public final class WorkDispatcher implements WorkManager {
             }
             BlockingQueue<Work> queue = new LinkedBlockingQueue<>(capacity);
             queues.put(lane, queue);
-            Thread thread = new Thread(() -> dispatch(queue),
+            Thread thread = new Thread(() -> dispatch(lane, queue),
                     "reef-mqtt-dispatch-" + lane.name().toLowerCase(java.util.Locale.ROOT));
             thread.setDaemon(true);
             threads.add(thread);
@@ -82,8 +107,8 @@ public final class WorkDispatcher implements WorkManager {
         return capacities;
     }
 
-    private void dispatch(BlockingQueue<Work> queue) {
-        while (running) {
+    private void dispatch(WorkLane lane, BlockingQueue<Work> queue) {
+        while (active) {
             Work work;
             try {
                 work = queue.poll(200, TimeUnit.MILLISECONDS);
@@ -93,7 +118,37 @@ public final class WorkDispatcher implements WorkManager {
             if (work == null) {
                 continue;
             }
-            hand(work);
+            Semaphore limit = running.get(lane);
+            if (limit == null) {
+                hand(work);
+                continue;
+            }
+            try {
+                limit.acquire(); // the lane is at its limit: its Work waits here, in order
+            } catch (InterruptedException e) {
+                refuse(work, e);
+                return;
+            }
+            if (!hand(new Limited(work, limit))) {
+                limit.release();
+            }
+        }
+    }
+
+    /** A Work that gives its lane's place back when it has run. */
+    private record Limited(Work work, Semaphore limit) implements Work {
+        @Override
+        public void run() {
+            try {
+                work.run();
+            } finally {
+                limit.release();
+            }
+        }
+
+        @Override
+        public void release() {
+            work.release();
         }
     }
 
@@ -101,31 +156,34 @@ public final class WorkDispatcher implements WorkManager {
      * Passes one Work to the container. A full container pool refuses (WildFly's default JCA pool rejects when its
      * queue is full): the dispatcher, which may wait, retries for a while before it gives the Work up and tells it.
      */
-    private void hand(Work work) {
+    private boolean hand(Work work) {
         long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(retryMillis);
         long pause = 1;
         while (true) {
             try {
                 container.scheduleWork(work);
-                return;
+                return true;
             } catch (WorkException | RuntimeException e) {
-                if (!running || System.nanoTime() > deadline) {
+                if (!active || System.nanoTime() > deadline) {
                     LOG.log(Level.WARNING, "The WorkManager refused work: {0}", e.toString());
                     refuse(work, e);
-                    return;
+                    return false;
                 }
             }
             try {
                 TimeUnit.MILLISECONDS.sleep(pause);
             } catch (InterruptedException e) {
                 refuse(work, e);
-                return;
+                return false;
             }
             pause = Math.min(pause * 2, 100);
         }
     }
 
     private static void refuse(Work work, Exception cause) {
+        if (work instanceof Limited limited) {
+            work = limited.work();
+        }
         if (work instanceof RejectableWork rejectable) {
             rejectable.rejected(cause);
         }
@@ -134,7 +192,7 @@ public final class WorkDispatcher implements WorkManager {
 
     /** Stops the dispatcher threads, waiting for them with a bound; Work still queued is released. */
     public void stop() {
-        running = false;
+        active = false;
         threads.forEach(Thread::interrupt);
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
         for (Thread thread : threads) {
@@ -156,7 +214,7 @@ public final class WorkDispatcher implements WorkManager {
     @Override
     public void scheduleWork(Work work) throws WorkException {
         WorkLane lane = work instanceof LanedWork laned ? laned.lane() : WorkLane.INFLOW;
-        if (!running || !queues.get(lane).offer(work)) {
+        if (!active || !queues.get(lane).offer(work)) {
             throw new WorkRejectedException("the adapter's " + lane + " work queue is full");
         }
     }

@@ -1,5 +1,9 @@
 package org.reef.mqtt.inflow;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import java.util.Map;
+
 import jakarta.resource.spi.work.ExecutionContext;
 import jakarta.resource.spi.work.Work;
 import jakarta.resource.spi.work.WorkListener;
@@ -76,6 +80,58 @@ class WorkDispatcherTest {
             release.countDown();
             dispatcher.stop();
         }
+    }
+
+    /** A burst of connection events takes at most its lane's limit of container threads; the rest wait their turn. */
+    @Test
+    void aLaneWithALimitRunsAtMostThatManyAtOnceAndTheRestInTurn() throws Exception {
+        try (FakeWorkManager container = new FakeWorkManager()) { // four threads
+            WorkDispatcher dispatcher = new WorkDispatcher(container, Map.of(WorkLane.LOGIN, 10,
+                    WorkLane.SUBSCRIPTION_CHECK, 10, WorkLane.INFLOW, 10, WorkLane.EVENTS, 10),
+                    Map.of(WorkLane.EVENTS, 2));
+            try {
+                java.util.concurrent.atomic.AtomicInteger now = new java.util.concurrent.atomic.AtomicInteger();
+                java.util.concurrent.atomic.AtomicInteger most = new java.util.concurrent.atomic.AtomicInteger();
+                CountDownLatch done = new CountDownLatch(8);
+                for (int i = 0; i < 8; i++) {
+                    dispatcher.scheduleWork(laned(WorkLane.EVENTS, () -> {
+                        most.accumulateAndGet(now.incrementAndGet(), Math::max);
+                        try {
+                            Thread.sleep(50);
+                        } catch (InterruptedException e) {
+                            Thread.currentThread().interrupt();
+                        }
+                        now.decrementAndGet();
+                        done.countDown();
+                    }));
+                }
+                CountDownLatch login = new CountDownLatch(1);
+                dispatcher.scheduleWork(laned(WorkLane.LOGIN, login::countDown));
+                assertTrue(login.await(5, TimeUnit.SECONDS), "another lane is not held up");
+                assertTrue(done.await(10, TimeUnit.SECONDS), "every event ran");
+                assertEquals(2, most.get(), "at most the lane's limit at once, with container threads to spare");
+            } finally {
+                dispatcher.stop();
+            }
+        }
+    }
+
+    private static Work laned(WorkLane lane, Runnable body) {
+        return new LanedWork() {
+            @Override
+            public WorkLane lane() {
+                return lane;
+            }
+
+            @Override
+            public void run() {
+                body.run();
+            }
+
+            @Override
+            public void release() {
+            }
+        };
     }
 
     private static Work laned(WorkLane lane) {
