@@ -97,11 +97,6 @@ public final class ReefLauncher {
     }
 
     /**
-     * Stops WildFly (SIGTERM to the server JVM and its start script: a graceful shutdown, in which the adapter drains
-     * within REEF_SHUTDOWN_TIMEOUT), waits for it with a bound, then stops PostgreSQL, only once WildFly is gone, so
-     * that the last session writes reach it. Runs once, from the shutdown hook or when WildFly exits by itself.
-     */
-    /**
      * Ctrl-C, SIGTERM and SIGHUP stop WildFly first and PostgreSQL only after it, then exit. Left to the JVM, the
      * signal would run every shutdown hook at once, zonky's included, which stops PostgreSQL at the moment WildFly
      * begins its graceful shutdown: the deliveries WildFly lets finish and the persistent sessions the MQTT adapter
@@ -135,6 +130,11 @@ public final class ReefLauncher {
         }
     }
 
+    /**
+     * Stops WildFly (SIGTERM to the server JVM and its start script: a graceful shutdown, in which the adapter drains
+     * within REEF_SHUTDOWN_TIMEOUT), waits for it with a bound, then stops PostgreSQL, only once WildFly is gone, so
+     * that the last session writes reach it. Runs once, from the shutdown hook or when WildFly exits by itself.
+     */
     private static synchronized void stop(Process wildfly, EmbeddedDatabase database, long stopTimeoutSeconds) {
         if (stopped) {
             return;
