@@ -115,7 +115,13 @@ class Results:
             for line in f:
                 line = line.strip()
                 if line:
-                    self.runs.append(json.loads(line))
+                    run = json.loads(line)
+                    result = run.get("result")
+                    if isinstance(result, dict) and "error" in result:
+                        # a scenario that failed reports only its error: no figures to read
+                        run["error"] = result["error"]
+                        run["result"] = None
+                    self.runs.append(run)
 
     def of(self, key, server):
         return sorted((r for r in self.runs if r["key"] == key and r["server"] == server), key=lambda r: r["round"])
@@ -801,7 +807,8 @@ def document(root, run_dir, res, rows, im_rows, others, curves, doc_path, svg_pa
         L.append("")
         L.append("**%d run(s) failed or ended with a non-zero status:** %s (output under `%s/runs/`)." % (
             len(failed_runs), ", ".join("%s %s round %d (exit %d%s)" % (
-                r["key"], NAMES[r["server"]], r["round"], r["exit"], ", no result" if r["result"] is None else "")
+                r["key"], NAMES[r["server"]], r["round"], r["exit"],
+                (": " + r["error"]) if r.get("error") else ", no result" if r["result"] is None else "")
                 for r in failed_runs), run_rel))
     if rounds < 3:
         L.append("")

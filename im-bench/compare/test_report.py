@@ -52,7 +52,8 @@ def write_run(run_dir, servers, replace=None):
                           ("connections", lambda v: connections(v[2])), ("offline", lambda v: offline(v[3]))):
             for s in servers:
                 result = (replace or {}).get((key, s)) or make(FIGURES[s])
-                f.write(json.dumps({"key": key, "server": s, "round": 1, "exit": 0, "seconds": 1,
+                f.write(json.dumps({"key": key, "server": s, "round": 1, "exit": 1 if "error" in result else 0,
+                                    "seconds": 1,
                                     "result": result}) + "\n")
     with open(os.path.join(run_dir, "params.env"), "w") as f:
         f.write("COMPARE_ROUNDS_USED=1\nCOMPARE_CONN_CLIENTS_USED=500\nCOMPARE_OFFLINE_MSGS_USED=500\n"
@@ -157,6 +158,14 @@ class HiveMqStalled(unittest.TestCase):
         doc, _ = report(["reef", "mosquitto", "hivemq"], {("pairs-q1", "hivemq"): stalled()})
         self.assertIn("| ≥ 1.50× HiveMQ | **inconclusive** |", doc)
         self.assertIn("HiveMQ's publishers could not publish a single message", doc)
+        self.assertIn("| ≥ 2.00× Mosquitto | met |", doc)
+
+
+class HiveMqFailed(unittest.TestCase):
+    def test_a_run_that_reports_only_its_error_is_listed_as_failed(self):
+        failed = {"scenario": "pairs", "error": "50 of 200 subscribers could not connect"}
+        doc, _ = report(["reef", "mosquitto", "hivemq"], {("pairs-q1", "hivemq"): failed})
+        self.assertIn("pairs-q1 HiveMQ round 1 (exit 1: 50 of 200 subscribers could not connect)", doc)
         self.assertIn("| ≥ 2.00× Mosquitto | met |", doc)
 
 

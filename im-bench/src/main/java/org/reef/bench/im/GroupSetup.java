@@ -18,8 +18,8 @@ import java.util.Set;
  */
 public final class GroupSetup {
 
-    /** Members per request, the owner included in the first one. */
-    public static final int BATCH = 100;
+    /** Members per request, the owner included in the first one: Reef's default REEF_GROUP_MAX_ADD. */
+    public static final int BATCH = 50;
 
     private GroupSetup() {
     }

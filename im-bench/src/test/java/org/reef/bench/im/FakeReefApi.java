@@ -29,6 +29,9 @@ final class FakeReefApi implements AutoCloseable {
 
     final Set<String> users = ConcurrentHashMap.newKeySet();
     final List<String> requests = new CopyOnWriteArrayList<>();
+    /** Reef's default REEF_GROUP_MAX_ADD: users one request may add to a group. */
+    static final int MAX_ADD = 50;
+
     final List<List<String>> memberBatches = new CopyOnWriteArrayList<>();
     final List<String> authorizations = new CopyOnWriteArrayList<>();
     final AtomicInteger mostAtOnce = new AtomicInteger();
@@ -84,6 +87,9 @@ final class FakeReefApi implements AutoCloseable {
                 members.addAll(members(body));
                 groups.put(id, members);
                 answer(exchange, 201, group(id));
+            } else if (path.matches("/groups/g\\d+/members") && method.equals("POST")
+                    && members(body).size() > MAX_ADD) {
+                problem(exchange, 400, "invalid", "add at most " + MAX_ADD + " users per request");
             } else if (path.matches("/groups/g\\d+/members") && method.equals("POST")) {
                 String id = path.split("/")[2];
                 memberBatches.add(members(body));
