@@ -122,7 +122,7 @@ public final class ReefLauncher {
     }
 
     /** Copies the provisioned configuration and the EAR into the run's own server base dir. */
-    static void prepareBaseDir(Path home, Path ear, Path base) throws IOException {
+    public static void prepareBaseDir(Path home, Path ear, Path base) throws IOException {
         Path configuration = base.resolve("configuration");
         Files.createDirectories(configuration);
         try (Stream<Path> files = Files.list(home.resolve("standalone/configuration"))) {
