@@ -50,6 +50,12 @@ public class ClusterMembership {
     void listen() {
         LOG.info(() -> "Cluster view of " + group.getLocalMember().getName() + (group.isSingleton()
                 ? " (not clustered)" : " in group " + group.getName()) + ": " + names(group.getMembership()));
+        String configured = System.getenv("REEF_NODE_ID");
+        String name = group.getLocalMember().getName();
+        if (configured != null && !configured.isBlank() && !configured.trim().equals(name)) {
+            LOG.warning(() -> "REEF_NODE_ID is " + configured.trim() + " but the server runs as node " + name
+                    + ": start it with -Djboss.node.name=" + configured.trim() + " (docs/cluster.md)");
+        }
         if (!group.isSingleton()) {
             registration = group.register(new ViewLog());
         }
