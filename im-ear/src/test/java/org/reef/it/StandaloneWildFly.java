@@ -21,6 +21,8 @@ import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.logging.Logger;
 import java.util.stream.Stream;
+import org.reef.server.ReefLauncher;
+import org.reef.server.ReefNode;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipFile;
 
@@ -29,6 +31,10 @@ import java.util.zip.ZipFile;
  * PostgreSQL module copied in from {@code reef-wildfly-setup.zip}, {@code configure-reef.cli} applied with
  * {@code jboss-cli.sh} (offline or online), {@code standalone.sh} started on a port offset, the EAR deployed with
  * {@code jboss-cli.sh}. No Arquillian: these are the operator's own commands, run as processes.
+ *
+ * <p>{@link #node} runs the server {@code wildfly-config} provisioned instead, as {@code mvn -Prun -Dreef.nodes=N}
+ * runs each of its nodes ({@link ReefNode}): a base dir of its own, {@code -Djboss.node.name}, {@code REEF_NODE_ID},
+ * {@code REEF_PORT_OFFSET}, {@code reef-ha.xml}, the EAR deployed by the deployment scanner at boot.
  *
  * <p>Every process it starts is killed when the test closes it, and by a JVM shutdown hook if the test never gets
  * that far.
@@ -40,11 +46,16 @@ final class StandaloneWildFly implements AutoCloseable {
     private static final long START_TIMEOUT_SECONDS = 240;
     private static final long CLI_TIMEOUT_SECONDS = 300;
 
-    /** Ports of standalone.xml and standalone-ha.xml that the socket-binding port offset moves. */
-    private static final int[] OFFSET_TCP_PORTS = {8080, 8443, 9990, 9993, 8009, 4712, 4713, 7600, 57600};
+    /**
+     * Ports of standalone.xml and standalone-ha.xml that the socket-binding port offset moves, and the MQTT ports the
+     * adapter moves by REEF_PORT_OFFSET.
+     */
+    private static final int[] OFFSET_TCP_PORTS = {8080, 8443, 9990, 9993, 8009, 4712, 4713, 7600, 57600, 1883, 8083};
     private static final int[] OFFSET_UDP_PORTS = {55200, 54200, 45688, 45700, 23364};
     /** The highest offset that keeps standalone-ha.xml's JGroups ports (up to 57600) valid. */
     private static final int MAX_OFFSET = 7900;
+    /** Offsets handed out in this JVM: two servers started together never get the same one. */
+    private static final Set<Integer> TAKEN_OFFSETS = ConcurrentHashMap.newKeySet();
 
     static {
         Runtime.getRuntime().addShutdownHook(new Thread(() -> OPEN.forEach(StandaloneWildFly::kill),
@@ -55,17 +66,35 @@ final class StandaloneWildFly implements AutoCloseable {
     private final Path home;
     private final Path logs;
     private final int portOffset;
+    /** The run command's node this server is, or null for an unpacked distribution. */
+    private final ReefNode node;
     private final Map<String, String> environment = new HashMap<>();
     private String serverConfig = "standalone.xml";
     private Process process;
     private int starts;
 
-    private StandaloneWildFly(Path distribution, Path home, Path logs, int portOffset) {
+    private StandaloneWildFly(Path distribution, Path home, Path logs, int portOffset, ReefNode node) {
         this.distribution = distribution;
         this.home = home;
         this.logs = logs;
         this.portOffset = portOffset;
+        this.node = node;
         OPEN.add(this);
+    }
+
+    /**
+     * A cluster node {@code id} of the provisioned server {@code home}, in {@code dir} (emptied first): its own base
+     * dir with {@code reef-ha.xml} and the EAR, on a free port offset given as {@code REEF_PORT_OFFSET}, which moves
+     * WildFly's ports and the MQTT ports alike.
+     */
+    static StandaloneWildFly node(Path home, Path dir, String id, Path ear) throws IOException {
+        deleteRecursively(dir);
+        Path logs = dir.resolve("logs");
+        Files.createDirectories(logs);
+        ReefNode node = new ReefNode(id, freePortOffset(), true, dir.resolve("base"));
+        ReefLauncher.prepareBaseDir(home, ear, node.baseDir());
+        LOG.info("Node " + id + " of " + home + " in " + node.baseDir() + ", port offset " + node.portOffset());
+        return new StandaloneWildFly(null, home, logs, node.portOffset(), node);
     }
 
     /** Step 1: unpacks the WildFly distribution into {@code dir} (emptied first), on a free port offset. */
@@ -85,7 +114,7 @@ final class StandaloneWildFly implements AutoCloseable {
         Files.createDirectories(logs);
         int offset = freePortOffset();
         LOG.info("WildFly unpacked in " + home + ", port offset " + offset);
-        return new StandaloneWildFly(distribution, home, logs, offset);
+        return new StandaloneWildFly(distribution, home, logs, offset, null);
     }
 
     /**
@@ -160,21 +189,24 @@ final class StandaloneWildFly implements AutoCloseable {
         }
         starts++;
         Path console = logs.resolve("console-" + starts + ".log");
-        ProcessBuilder builder = new ProcessBuilder(home.resolve("bin/standalone.sh").toString(),
-                "-c", serverConfig, "--stability=community", "-Djboss.socket.binding.port-offset=" + portOffset)
+        List<String> command = node != null ? node.command(home)
+                : List.of(home.resolve("bin/standalone.sh").toString(), "-c", serverConfig, "--stability=community",
+                        "-Djboss.socket.binding.port-offset=" + portOffset);
+        ProcessBuilder builder = new ProcessBuilder(command)
                 .directory(home.toFile())
                 .redirectErrorStream(true)
                 .redirectOutput(console.toFile());
         // Only this server's settings: not the REEF_* the build sets for the Arquillian server.
         builder.environment().keySet().removeIf(name -> name.startsWith("REEF_"));
-        builder.environment().putAll(environment);
+        builder.environment().putAll(node != null ? node.environment(environment) : environment);
         // The heap as the Arquillian server's; C1 only, which boots faster on a small machine.
         builder.environment().put("JAVA_OPTS", "-Xms256m -Xmx768m -XX:MaxMetaspaceSize=384m -XX:TieredStopAtLevel=1"
                 + " -Djava.net.preferIPv4Stack=true -Djava.awt.headless=true");
         long begin = System.nanoTime();
         process = builder.start();
         awaitStarted(0);
-        LOG.info(() -> "WildFly started (" + serverConfig + ", start " + starts + ") in "
+        String config = node != null ? node.id() + ", " + node.serverConfig() : serverConfig;
+        LOG.info(() -> "WildFly started (" + config + ", start " + starts + ") in "
                 + TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - begin) + " ms; console in " + console);
     }
 
@@ -251,6 +283,11 @@ final class StandaloneWildFly implements AutoCloseable {
 
     int managementPort() {
         return 9990 + portOffset;
+    }
+
+    /** The MQTT TCP port of a {@link #node}: the default moved by REEF_PORT_OFFSET. */
+    int mqttPort() {
+        return 1883 + portOffset;
     }
 
     /** The last lines of the current start's console output, for failure messages. */
@@ -332,7 +369,7 @@ final class StandaloneWildFly implements AutoCloseable {
     private static int freePortOffset() {
         for (int attempt = 0; attempt < 200; attempt++) {
             int offset = 100 * ThreadLocalRandom.current().nextInt(10, MAX_OFFSET / 100);
-            if (portsFree(offset)) {
+            if (!TAKEN_OFFSETS.contains(offset) && portsFree(offset) && TAKEN_OFFSETS.add(offset)) {
                 return offset;
             }
         }

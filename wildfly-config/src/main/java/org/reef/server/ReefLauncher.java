@@ -1,6 +1,9 @@
 package org.reef.server;
 
+import java.io.BufferedReader;
 import java.io.IOException;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -18,10 +21,13 @@ import java.util.stream.Stream;
  * The run command: starts the embedded PostgreSQL (unless {@code REEF_DB_URL} points to another database), then the
  * provisioned WildFly with the EAR deployed, in the foreground. Ctrl-C (or SIGTERM) stops WildFly, then PostgreSQL.
  *
- * <pre>java org.reef.server.ReefLauncher &lt;wildfly home&gt; &lt;ear file&gt; &lt;server base dir&gt;</pre>
+ * <pre>java [-Dreef.nodes=N] org.reef.server.ReefLauncher &lt;wildfly home&gt; &lt;ear file&gt; &lt;server base dir&gt;</pre>
  *
  * The server base dir is a private copy of {@code standalone/} so that the run command's deployment never meets the
- * integration tests, which deploy through Arquillian into the provisioned server itself.
+ * integration tests, which deploy through Arquillian into the provisioned server itself. With {@code reef.nodes} above
+ * 1 it starts that many clustered nodes on the one database, each with a base dir of its own and its ports 100 above
+ * the previous node's ({@link ReefNode#plan}); their console lines are prefixed with the node's name. A node that
+ * dies leaves the others running; Ctrl-C stops them all, then PostgreSQL.
  */
 public final class ReefLauncher {
 
@@ -44,6 +50,14 @@ public final class ReefLauncher {
         Path base = Path.of(args[2]).toAbsolutePath();
 
         Map<String, String> env = new HashMap<>(System.getenv());
+        List<ReefNode> nodes;
+        try {
+            nodes = ReefNode.plan(env, Integer.parseInt(System.getProperty("reef.nodes", "1").trim()), base);
+        } catch (IllegalArgumentException e) {
+            System.err.println("Cannot start Reef: " + e.getMessage());
+            System.exit(2);
+            return;
+        }
         EmbeddedDatabase database = null;
         if (blank(env.get("REEF_DB_URL"))) {
             Path dataDir = Path.of(env.getOrDefault("REEF_DATA_DIR",
@@ -60,25 +74,55 @@ public final class ReefLauncher {
 
         // standalone.sh then runs the server JVM in the background and forwards INT/TERM to it.
         env.put("LAUNCH_JBOSS_IN_BACKGROUND", "true");
-        prepareBaseDir(home, ear, base);
-        ProcessBuilder builder = new ProcessBuilder(List.of(home.resolve("bin/standalone.sh").toString(),
-                "-c", "reef.xml", "--stability=community", "-Djboss.server.base.dir=" + base))
-                .directory(home.toFile())
-                .inheritIO();
-        builder.environment().putAll(env);
-        Process wildfly = builder.start();
+        List<Process> servers = new ArrayList<>();
+        for (ReefNode node : nodes) {
+            prepareBaseDir(home, ear, node.baseDir());
+            ProcessBuilder builder = new ProcessBuilder(node.command(home)).directory(home.toFile());
+            builder.environment().putAll(node.environment(env));
+            if (nodes.size() == 1) {
+                builder.inheritIO();
+            } else {
+                builder.redirectErrorStream(true).redirectInput(ProcessBuilder.Redirect.INHERIT);
+                LOG.info("Starting node " + node.id() + " (" + node.serverConfig() + ", port offset "
+                        + node.portOffset() + ", base dir " + node.baseDir() + ")");
+            }
+            Process server = builder.start();
+            if (nodes.size() > 1) {
+                prefixLines(server, node.id());
+            }
+            servers.add(server);
+        }
         EmbeddedDatabase db = database;
         long stopTimeout = shutdownTimeoutSeconds(env) + STOP_MARGIN_SECONDS;
-        Runnable stopAll = () -> stop(wildfly, db, stopTimeout);
+        Runnable stopAll = () -> stop(servers, db, stopTimeout);
         stopInOrderOnSignals(stopAll);
         Runtime.getRuntime().addShutdownHook(new Thread(stopAll, "reef-launcher-stop"));
-        int exit = wildfly.waitFor();
-        stop(wildfly, db, stopTimeout);
+        int exit = 0;
+        for (Process server : servers) {
+            exit = Math.max(exit, server.waitFor());
+        }
+        stop(servers, db, stopTimeout);
         System.exit(exit);
     }
 
+    /** Copies a node's console to ours, each line prefixed with its name, on a thread of its own. */
+    private static void prefixLines(Process server, String id) {
+        Thread pump = new Thread(() -> {
+            try (BufferedReader in = new BufferedReader(new InputStreamReader(server.getInputStream(),
+                    StandardCharsets.UTF_8))) {
+                for (String line = in.readLine(); line != null; line = in.readLine()) {
+                    System.out.println("[" + id + "] " + line);
+                }
+            } catch (IOException e) {
+                LOG.fine("console of " + id + " closed: " + e);
+            }
+        }, "reef-launcher-console-" + id);
+        pump.setDaemon(true);
+        pump.start();
+    }
+
     /** Copies the provisioned configuration and the EAR into the run's own server base dir. */
-    static void prepareBaseDir(Path home, Path ear, Path base) throws IOException {
+    public static void prepareBaseDir(Path home, Path ear, Path base) throws IOException {
         Path configuration = base.resolve("configuration");
         Files.createDirectories(configuration);
         try (Stream<Path> files = Files.list(home.resolve("standalone/configuration"))) {
@@ -131,17 +175,21 @@ public final class ReefLauncher {
     }
 
     /**
-     * Stops WildFly (SIGTERM to the server JVM and its start script: a graceful shutdown, in which the adapter drains
-     * within REEF_SHUTDOWN_TIMEOUT), waits for it with a bound, then stops PostgreSQL, only once WildFly is gone, so
-     * that the last session writes reach it. Runs once, from the shutdown hook or when WildFly exits by itself.
+     * Stops the WildFly nodes (SIGTERM to each server JVM and its start script, all at once: a graceful shutdown, in
+     * which the adapter drains within REEF_SHUTDOWN_TIMEOUT), waits for them with a bound, then stops PostgreSQL, only
+     * once they are gone, so that the last session writes reach it. Runs once, from the shutdown hook or when every
+     * node exited by itself.
      */
-    private static synchronized void stop(Process wildfly, EmbeddedDatabase database, long stopTimeoutSeconds) {
+    private static synchronized void stop(List<Process> servers, EmbeddedDatabase database, long stopTimeoutSeconds) {
         if (stopped) {
             return;
         }
         stopped = true;
-        List<ProcessHandle> processes = new ArrayList<>(wildfly.descendants().toList());
-        processes.add(wildfly.toHandle());
+        List<ProcessHandle> processes = new ArrayList<>();
+        for (Process server : servers) {
+            processes.addAll(server.descendants().toList());
+            processes.add(server.toHandle());
+        }
         processes.forEach(ProcessHandle::destroy);
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(stopTimeoutSeconds);
         for (ProcessHandle process : processes) {

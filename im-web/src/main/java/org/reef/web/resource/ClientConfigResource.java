@@ -49,16 +49,31 @@ public class ClientConfigResource {
         return new ClientConfig(ws, wss, path, maxBodyBytes);
     }
 
+    /**
+     * A listener port as the adapter binds it: a port left at its default moves by {@code reef.port-offset}
+     * (REEF_PORT_OFFSET), any other value is taken as given.
+     */
     private static int port(String property, int defaultValue) {
         String raw = System.getProperty(property);
-        if (raw == null || raw.isBlank()) {
-            return defaultValue;
+        int port = defaultValue;
+        if (raw != null && !raw.isBlank()) {
+            try {
+                port = Integer.parseInt(raw.strip());
+            } catch (NumberFormatException e) {
+                port = defaultValue;
+            }
         }
+        if (port == defaultValue) {
+            port += portOffset();
+        }
+        return port > 0 && port <= 65_535 ? port : -1;
+    }
+
+    private static int portOffset() {
         try {
-            int port = Integer.parseInt(raw.strip());
-            return port > 0 && port <= 65_535 ? port : -1;
+            return Math.max(0, Integer.parseInt(System.getProperty("reef.port-offset", "0").strip()));
         } catch (NumberFormatException e) {
-            return defaultValue;
+            return 0;
         }
     }
 }

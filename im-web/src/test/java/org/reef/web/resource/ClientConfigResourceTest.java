@@ -9,7 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 class ClientConfigResourceTest {
 
     private static final String[] PROPERTIES = {"reef.mqtt.ws-port", "reef.mqtt.wss-port", "reef.mqtt.ws-path",
-            "reef.mqtt.tls-keystore"};
+            "reef.mqtt.tls-keystore", "reef.port-offset"};
 
     @AfterEach
     void clear() {
@@ -36,5 +36,14 @@ class ClientConfigResourceTest {
     void aListenerTurnedOffIsMinusOne() {
         System.setProperty("reef.mqtt.ws-port", "-1");
         assertEquals(-1, ClientConfigResource.read(1).mqttWsPort());
+    }
+
+    @Test
+    void thePortOffsetMovesDefaultPortsOnlyAsTheAdapterDoes() {
+        System.setProperty("reef.port-offset", "100");
+        System.setProperty("reef.mqtt.tls-keystore", "/etc/reef/keystore.p12");
+        assertEquals(new ClientConfig(8183, 8184, "/mqtt", 1), ClientConfigResource.read(1));
+        System.setProperty("reef.mqtt.ws-port", "9000");
+        assertEquals(9000, ClientConfigResource.read(1).mqttWsPort(), "an explicit port wins");
     }
 }

@@ -63,6 +63,8 @@ public class MqttResourceAdapter implements ResourceAdapter {
 
     /** Container calls of one kind (logins, subscription checks, connection events) running at most at once. */
     static final int APPLICATION_CALLS = 8;
+    /** The largest portOffset that keeps every default listener port (8884 at most) valid. */
+    static final int MAX_PORT_OFFSET = 65535 - ListenerConfig.DEFAULT_WSS_PORT;
 
     private static final Logger LOG = Logger.getLogger(MqttResourceAdapter.class.getName());
 
@@ -107,6 +109,11 @@ public class MqttResourceAdapter implements ResourceAdapter {
 
     @ConfigProperty(defaultValue = "/mqtt", description = "HTTP path of the WebSocket listeners")
     private String wsPath = "/mqtt";
+
+    @ConfigProperty(defaultValue = "0", description = "Added to each listener port left at its default (1883, 8883, "
+            + "8083, 8084), like WildFly's socket-binding port offset, so that several nodes can share a host; a port "
+            + "set to any other value is used as given")
+    private Integer portOffset = 0;
 
     @ConfigProperty(defaultValue = "262144", description = "Largest MQTT packet accepted, in bytes")
     private Integer maxPacketSize = 262_144;
@@ -270,7 +277,13 @@ public class MqttResourceAdapter implements ResourceAdapter {
             config = new BrokerConfig(maxPacketSize, maxClientIdLength, allowAnonymous,
                     maxInflight, ioThreads, maxQueued, maxTopicLength, maxTopicLevels, maxKeepAlive, maxConnections,
                     topicAliasMaximum, maxSessionExpiry, connectRate, connectBurst, limits());
-            listeners = new ListenerConfig(host, port, tlsPort, wsPort, wssPort, wsPath,
+            if (portOffset == null || portOffset < 0 || portOffset > MAX_PORT_OFFSET) {
+                throw new IllegalArgumentException("portOffset must be between 0 and " + MAX_PORT_OFFSET + ": "
+                        + portOffset);
+            }
+            listeners = new ListenerConfig(host, offset(port, ListenerConfig.DEFAULT_TCP_PORT),
+                    offset(tlsPort, ListenerConfig.DEFAULT_TLS_PORT), offset(wsPort, ListenerConfig.DEFAULT_WS_PORT),
+                    offset(wssPort, ListenerConfig.DEFAULT_WSS_PORT), wsPath,
                     TlsConfig.fromProperties(tlsKeystore, tlsKeystorePassword, tlsKeystoreType, tlsTruststore,
                             tlsTruststorePassword, tlsClientAuth));
             if (sysInterval == null || sysInterval < 0) {
@@ -603,6 +616,25 @@ public class MqttResourceAdapter implements ResourceAdapter {
 
     public Integer getPort() {
         return port;
+    }
+
+    public Integer getPortOffset() {
+        return portOffset;
+    }
+
+    public void setPortOffset(Integer portOffset) {
+        this.portOffset = portOffset;
+    }
+
+    /**
+     * A listener port after {@code portOffset}: a port left at its default moves by the offset (REEF_PORT_OFFSET, as
+     * WildFly moves its own ports), any other value (set explicitly, 0 for a free port, -1 for off) stays.
+     */
+    int offset(Integer configured, int defaultPort) {
+        if (configured == null || configured != defaultPort || portOffset == null) {
+            return configured == null ? defaultPort : configured;
+        }
+        return defaultPort + portOffset;
     }
 
     public void setPort(Integer port) {
@@ -964,7 +996,8 @@ public class MqttResourceAdapter implements ResourceAdapter {
     @Override
     public boolean equals(Object o) {
         return o instanceof MqttResourceAdapter other && Objects.equals(host, other.host)
-                && Objects.equals(port, other.port) && Objects.equals(maxPacketSize, other.maxPacketSize)
+                && Objects.equals(port, other.port) && Objects.equals(portOffset, other.portOffset)
+                && Objects.equals(maxPacketSize, other.maxPacketSize)
                 && Objects.equals(maxClientIdLength, other.maxClientIdLength)
                 && Objects.equals(allowAnonymous, other.allowAnonymous)
                 && Objects.equals(maxInflight, other.maxInflight) && Objects.equals(ioThreads, other.ioThreads)

@@ -80,4 +80,25 @@ class MqttResourceAdapterTest {
         other.setConnectBurst(5);
         assertNotEquals(adapter, other);
     }
+
+    @Test
+    void thePortOffsetMovesPortsLeftAtTheirDefaultsOnly() {
+        MqttResourceAdapter offset = new MqttResourceAdapter();
+        offset.setPortOffset(100);
+        assertEquals(1983, offset.offset(1883, 1883), "a default port moves");
+        assertEquals(8184, offset.offset(8084, 8084));
+        assertEquals(2000, offset.offset(2000, 1883), "an explicitly set port wins");
+        assertEquals(0, offset.offset(0, 1883), "a free port stays a free port");
+        assertEquals(-1, offset.offset(-1, 8083), "a listener turned off stays off");
+        offset.setPortOffset(0);
+        assertEquals(1883, offset.offset(1883, 1883));
+    }
+
+    @Test
+    void anInvalidPortOffsetFailsTheStart() {
+        adapter.setPortOffset(-100);
+        ResourceAdapterInternalException negative = assertThrows(ResourceAdapterInternalException.class,
+                () -> adapter.start(context));
+        assertTrue(negative.getMessage().contains("portOffset"), negative.getMessage());
+    }
 }

@@ -1,0 +1,99 @@
+package org.reef.im.cluster;
+
+import jakarta.annotation.PostConstruct;
+import jakarta.annotation.PreDestroy;
+import jakarta.annotation.Resource;
+import jakarta.ejb.ConcurrencyManagement;
+import jakarta.ejb.ConcurrencyManagementType;
+import jakarta.ejb.Singleton;
+import jakarta.ejb.Startup;
+import org.wildfly.clustering.server.Group;
+import org.wildfly.clustering.server.GroupMember;
+import org.wildfly.clustering.server.GroupMembership;
+import org.wildfly.clustering.server.GroupMembershipEvent;
+import org.wildfly.clustering.server.GroupMembershipListener;
+import org.wildfly.clustering.server.GroupMembershipMergeEvent;
+import org.wildfly.clustering.server.Registration;
+
+import java.util.List;
+import java.util.logging.Logger;
+
+/**
+ * The bridge to WildFly's group membership: the one class that calls its clustering API, so that the rest of Reef sees
+ * only {@link ClusterView}. WildFly binds the default group at {@value #GROUP}: on {@code reef-ha.xml} the JGroups
+ * channel {@code ee} (nodes found through the shared database, docs/cluster.md), on {@code reef.xml} a local group of
+ * this node alone, so single-node servers run the same code. Starting with the deployment makes the channel join at
+ * once, and every view change is logged at INFO.
+ */
+@Singleton
+@Startup
+@ConcurrencyManagement(ConcurrencyManagementType.BEAN)
+public class ClusterMembership {
+
+    static final String GROUP = "java:jboss/clustering/server/group/default";
+    private static final Logger LOG = Logger.getLogger(ClusterMembership.class.getName());
+
+    @Resource(lookup = GROUP)
+    private Group<GroupMember> group;
+
+    private Registration registration = Registration.EMPTY;
+
+    public ClusterMembership() {
+    }
+
+    /** For tests: a bean on the given group. */
+    ClusterMembership(Group<GroupMember> group) {
+        this.group = group;
+    }
+
+    @PostConstruct
+    void listen() {
+        LOG.info(() -> "Cluster view of " + group.getLocalMember().getName() + (group.isSingleton()
+                ? " (not clustered)" : " in group " + group.getName()) + ": " + names(group.getMembership()));
+        String configured = System.getenv("REEF_NODE_ID");
+        String name = group.getLocalMember().getName();
+        if (configured != null && !configured.isBlank() && !configured.trim().equals(name)) {
+            LOG.warning(() -> "REEF_NODE_ID is " + configured.trim() + " but the server runs as node " + name
+                    + ": start it with -Djboss.node.name=" + configured.trim() + " (docs/cluster.md)");
+        }
+        if (!group.isSingleton()) {
+            registration = group.register(new ViewLog());
+        }
+    }
+
+    @PreDestroy
+    void stopListening() {
+        registration.close();
+    }
+
+    /** This node's current view; cheap, answers from the membership WildFly keeps. */
+    public ClusterView view() {
+        return new ClusterView(group.getLocalMember().getName(), !group.isSingleton(), names(group.getMembership()));
+    }
+
+    private static List<String> names(GroupMembership<? extends GroupMember> membership) {
+        return membership.getMembers().stream().map(GroupMember::getName).toList();
+    }
+
+    /** Logs joins, leaves (a node stopped or was found dead), splits and merges, with the new view. */
+    private static final class ViewLog implements GroupMembershipListener<GroupMember> {
+
+        @Override
+        public void updated(GroupMembershipEvent<GroupMember> event) {
+            LOG.info(() -> "Cluster view changed: " + names(event.getCurrentMembership()) + " (joined "
+                    + event.getJoiners().stream().map(GroupMember::getName).toList() + ", left "
+                    + event.getLeavers().stream().map(GroupMember::getName).toList() + ")");
+        }
+
+        @Override
+        public void split(GroupMembershipEvent<GroupMember> event) {
+            LOG.warning(() -> "Cluster split: this node now sees " + names(event.getCurrentMembership())
+                    + ", before " + names(event.getPreviousMembership()));
+        }
+
+        @Override
+        public void merged(GroupMembershipMergeEvent<GroupMember> event) {
+            LOG.info(() -> "Cluster partitions merged: " + names(event.getCurrentMembership()));
+        }
+    }
+}
