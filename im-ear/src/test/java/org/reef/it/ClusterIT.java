@@ -1,75 +1,416 @@
 package org.reef.it;
 
+import jakarta.json.Json;
 import jakarta.json.JsonObject;
 import jakarta.json.JsonString;
+import org.eclipse.paho.client.mqttv3.MqttClient;
+import org.eclipse.paho.client.mqttv3.MqttConnectOptions;
+import org.eclipse.paho.client.mqttv3.MqttException;
+import org.eclipse.paho.client.mqttv3.persist.MemoryPersistence;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.TestMethodOrder;
 
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.Socket;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.logging.Logger;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
 /**
- * The cluster's foundation (issue 12): two WildFly processes of the provisioned server, started as
- * {@code mvn -Prun -Dreef.nodes=2} starts its nodes ({@code reef-ha.xml}, {@code REEF_NODE_ID}, {@code REEF_PORT_OFFSET},
- * a base dir each), on one PostgreSQL database and loopback, find each other through that database (JGroups'
- * JDBC_PING; no multicast, no list of peers) and form one cluster, as {@code GET /api/v1/cluster} shows on each. A node
- * killed with SIGKILL leaves the survivor's view within 10 s, and rejoins when started again, the survivor untouched.
+ * A two-node cluster as {@code mvn -Prun -Dreef.nodes=2} starts one (issue 12): two WildFly processes of the
+ * provisioned server ({@code reef-ha.xml}, {@code REEF_NODE_ID}, {@code REEF_PORT_OFFSET}, a base dir each) on one
+ * PostgreSQL database and loopback, found by each other through that database (JGroups' JDBC_PING). Clients on
+ * different nodes reach each other live: 1:1 and group messages, rooms, plain MQTT in publisher order, retained
+ * messages; a client id that connects on the other node
+ * takes its session over; disabling a user closes its devices on every node. A node killed with SIGKILL leaves the
+ * survivor's view within 10 s, its devices move to the survivor and get their backlog, and it rejoins when started
+ * again, the survivor untouched.
  */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class ClusterIT {
 
     private static final Logger LOG = Logger.getLogger(ClusterIT.class.getName());
     /** The issue's bound for the survivors to notice a node's loss. */
     private static final long LOSS_NOTICED_SECONDS = 10;
     private static final long VIEW_SECONDS = 60;
+    private static final String ADMIN = "cluster-admin";
+    private static final String ADMIN_PASSWORD = "cluster admin password";
 
-    @Test
-    void twoNodesOnOneDatabaseFormOneClusterThatNoticesAKillAndTakesTheNodeBack() throws Exception {
-        long begin = System.nanoTime();
+    private final long begin = System.nanoTime();
+    private StandaloneWildFly one;
+    private StandaloneWildFly two;
+    private ReefAt reefOne;
+    private ReefAt reefTwo;
+    private ImUsers onOne;
+    private ImUsers onTwo;
+
+    @BeforeAll
+    void startTwoNodes() throws Exception {
         Path home = Path.of(System.getProperty("reef.test.server.home"));
         Path ear = Path.of(System.getProperty("reef.test.ear"));
         Path work = Path.of(System.getProperty("reef.test.work.dir"), "cluster-it");
         String database = ScratchDatabase.create("reef_cluster");
-        try (StandaloneWildFly one = StandaloneWildFly.node(home, work.resolve("reef-1"), "reef-1", ear);
-             StandaloneWildFly two = StandaloneWildFly.node(home, work.resolve("reef-2"), "reef-2", ear)) {
-            for (StandaloneWildFly node : List.of(one, two)) {
-                node.env("REEF_DB_URL", database)
-                        .env("REEF_DB_USER", ScratchDatabase.USER)
-                        .env("REEF_DB_PASSWORD", ScratchDatabase.PASSWORD)
-                        .env("REEF_DB_POOL_SIZE", "8")
-                        .env("REEF_MQTT_WS_PORT", "-1");
-            }
-            CompletableFuture<Void> starting = CompletableFuture.runAsync(() -> start(two));
-            start(one);
-            starting.join();
-            LOG.info(() -> "both nodes started in " + seconds(begin) + " s");
-
-            awaitView(one, "reef-1", List.of("reef-1", "reef-2"), VIEW_SECONDS);
-            awaitView(two, "reef-2", List.of("reef-1", "reef-2"), VIEW_SECONDS);
-            assertMqttListens(one);
-            assertMqttListens(two);
-            LOG.info(() -> "one cluster of two after " + seconds(begin) + " s");
-
-            two.kill();
-            long killed = System.nanoTime();
-            awaitView(one, "reef-1", List.of("reef-1"), LOSS_NOTICED_SECONDS);
-            LOG.info(() -> "reef-1 noticed the kill of reef-2 in "
-                    + TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - killed) + " ms");
-
-            two.start();
-            awaitView(two, "reef-2", List.of("reef-1", "reef-2"), VIEW_SECONDS);
-            awaitView(one, "reef-1", List.of("reef-1", "reef-2"), VIEW_SECONDS);
-            LOG.info(() -> "reef-2 rejoined; the test took " + seconds(begin) + " s");
+        one = StandaloneWildFly.node(home, work.resolve("reef-1"), "reef-1", ear);
+        two = StandaloneWildFly.node(home, work.resolve("reef-2"), "reef-2", ear);
+        for (StandaloneWildFly node : List.of(one, two)) {
+            node.env("REEF_DB_URL", database)
+                    .env("REEF_DB_USER", ScratchDatabase.USER)
+                    .env("REEF_DB_PASSWORD", ScratchDatabase.PASSWORD)
+                    .env("REEF_DB_POOL_SIZE", "8")
+                    .env("REEF_MQTT_WS_PORT", "-1")
+                    .env("REEF_MQTT_ALLOW_ANONYMOUS", "true")
+                    .env("REEF_SEND_RATE", "1")
+                    .env("REEF_SEND_BURST", "30");
         }
+        one.env("REEF_ADMIN_USERNAME", ADMIN).env("REEF_ADMIN_PASSWORD", ADMIN_PASSWORD);
+        CompletableFuture<Void> starting = CompletableFuture.runAsync(() -> start(two));
+        start(one);
+        starting.join();
+        LOG.info(() -> "both nodes started in " + seconds(begin) + " s");
+        awaitView(one, "reef-1", List.of("reef-1", "reef-2"), VIEW_SECONDS);
+        awaitView(two, "reef-2", List.of("reef-1", "reef-2"), VIEW_SECONDS);
+        assertMqttListens(one);
+        assertMqttListens(two);
+        LOG.info(() -> "one cluster of two after " + seconds(begin) + " s");
+        reefOne = new ReefAt(one.httpPort(), one.mqttPort());
+        reefTwo = new ReefAt(two.httpPort(), two.mqttPort());
+        onOne = new ImUsers(reefOne.mqttUri());
+        onTwo = new ImUsers(reefTwo.mqttUri());
+    }
+
+    @AfterAll
+    void stopNodes() {
+        for (AutoCloseable closeable : new AutoCloseable[]{onOne, onTwo, two, one}) {
+            try {
+                if (closeable != null) {
+                    closeable.close();
+                }
+            } catch (Exception e) {
+                LOG.warning("closing: " + e);
+            }
+        }
+        LOG.info(() -> "the cluster test took " + seconds(begin) + " s");
+    }
+
+    @Test
+    @Order(1)
+    void directAndGroupMessagesReachDevicesOnTheOtherNodeLive() throws Exception {
+        String alice = reefOne.register("alice");
+        String bob = reefTwo.register("bob");
+        String carol = reefOne.register("carol");
+        String aliceToken = reefOne.token(alice);
+        String bobToken = reefTwo.token(bob);
+        String carolToken = reefTwo.token(carol);
+        ImUsers.Device aliceLaptop = onOne.device(alice, aliceToken, "laptop");
+        ImUsers.Device bobPhone = onTwo.device(bob, bobToken, "phone");
+        ImUsers.Device bobLaptop = onOne.device(bob, bobToken, "laptop");
+        ImUsers.Device carolPhone = onTwo.device(carol, carolToken, "phone");
+
+        // 1:1, sent on reef-1: bob's phone on reef-2 gets it live, as does his laptop on reef-1
+        List<Long> crossNode = new ArrayList<>();
+        List<Long> sameNode = new ArrayList<>();
+        for (int i = 0; i < 20; i++) {
+            long sent = System.nanoTime();
+            aliceLaptop.publish("im/send", send("user:" + bob, "hello " + i, "d-" + i));
+            String body = "hello " + i;
+            bobPhone.await(e -> "message".equals(e.getString("type", "")) && body.equals(e.getString("body", "")));
+            crossNode.add(System.nanoTime() - sent);
+            bobLaptop.await(e -> "message".equals(e.getString("type", "")) && body.equals(e.getString("body", "")));
+            sameNode.add(System.nanoTime() - sent);
+        }
+        LOG.info(() -> "1:1 send on reef-1 to arrival, 20 messages one at a time: reef-2 median "
+                + median(crossNode) + " ms, reef-1 median " + median(sameNode) + " ms");
+
+        // the answer goes the other way, with its ack to bob's other device (a plain publish across nodes)
+        bobPhone.publish("im/send", send("user:" + alice, "hi alice", "b-1"));
+        JsonObject reply = aliceLaptop.await(e -> "message".equals(e.getString("type", ""))
+                && "hi alice".equals(e.getString("body", "")));
+        assertEquals(bob, reply.getString("from"));
+
+        // a group whose members are spread over both nodes
+        HttpResponse<String> created = reefOne.post("/groups", Json.createObjectBuilder().add("name", "spread")
+                .add("members", Json.createArrayBuilder().add(bob).add(carol)).build(), aliceToken);
+        assertEquals(201, created.statusCode(), created.body());
+        String conversation = Reef.json(created.body()).getString("conversation");
+        carolPhone.await(e -> conversation.equals(e.getString("conversation", "")));
+        bobPhone.publish("im/send", send(conversation, "hello group", "g-1"));
+        for (ImUsers.Device device : List.of(aliceLaptop, carolPhone, bobLaptop)) {
+            JsonObject event = device.await(e -> "message".equals(e.getString("type", ""))
+                    && "hello group".equals(e.getString("body", "")));
+            assertEquals(conversation, event.getString("conversation"));
+        }
+    }
+
+    @Test
+    @Order(2)
+    void aRoomRelaysToSubscribersOnBothNodes() throws Exception {
+        String dan = reefOne.register("dan");
+        String eve = reefTwo.register("eve");
+        String danToken = reefOne.token(dan);
+        String eveToken = reefTwo.token(eve);
+        String fox = reefOne.register("fox");
+        String foxToken = reefOne.token(fox);
+        String room = "spread-" + System.nanoTime() % 100_000;
+        HttpResponse<String> created = reefOne.post("/rooms", Json.createObjectBuilder().add("name", room)
+                .add("maxMembers", 2).build(), danToken);
+        assertEquals(201, created.statusCode(), created.body());
+        try (Mqtt5Device danTab = new Mqtt5Device(reefOne.mqttUri(), dan, danToken, "tab");
+             Mqtt5Device evePhone = new Mqtt5Device(reefTwo.mqttUri(), eve, eveToken, "phone")) {
+            assertEquals(1, danTab.subscribe("im/rooms/" + room, 1));
+            assertEquals(1, evePhone.subscribe("im/rooms/" + room, 1));
+            // the limit of 2 counts both nodes: a third member is refused on either
+            for (ImUsers users : List.of(onOne, onTwo)) {
+                ImUsers.Device third = users.device(fox, foxToken, "v3-" + users.hashCode(), true, false);
+                assertEquals(0x80, third.client.subscribeWithResponse("im/rooms/" + room, 1).getGrantedQos()[0],
+                        "the room is full across the cluster");
+                third.client.disconnect();
+            }
+            HttpResponse<String> info = reefTwo.get("/rooms/" + room, eveToken);
+            assertEquals(200, info.statusCode(), info.body());
+            assertEquals(2, Reef.json(info.body()).getInt("members"), "members counted on both nodes");
+
+            assertEquals(0, Mqtt5Device.reason(evePhone.publish("im/send",
+                    send("room:" + room, "hello room", "r-1"))));
+            JsonObject event = awaitEvent(danTab, e -> "hello room".equals(e.getString("body", "")));
+            assertEquals(eve, event.getString("from"));
+        }
+    }
+
+    @Test
+    @Order(3)
+    void plainMqttCrossesNodesInPublisherOrderAndRetainedMessagesAreEverywhere() throws Exception {
+        String run = Long.toString(System.nanoTime() % 1_000_000);
+        List<String> received = Collections.synchronizedList(new ArrayList<>());
+        MqttClient subscriber = plainClient(reefTwo.mqttUri(), "sub-" + run);
+        MqttClient publisher = plainClient(reefOne.mqttUri(), "pub-" + run);
+        try {
+            subscriber.subscribe("sensors/" + run + "/#", 1,
+                    (topic, message) -> received.add(new String(message.getPayload(), StandardCharsets.UTF_8)));
+            int count = 300;
+            for (int i = 0; i < count; i++) {
+                publisher.publish("sensors/" + run + "/t", Integer.toString(i).getBytes(StandardCharsets.UTF_8), 1,
+                        false);
+            }
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(15);
+            while (received.size() < count && System.nanoTime() < deadline) {
+                TimeUnit.MILLISECONDS.sleep(50);
+            }
+            List<String> expected = new ArrayList<>();
+            for (int i = 0; i < count; i++) {
+                expected.add(Integer.toString(i));
+            }
+            assertEquals(expected, List.copyOf(received), "every QoS 1 message, once, in the publisher's order");
+
+            publisher.publish("config/" + run, "v1".getBytes(StandardCharsets.UTF_8), 1, true);
+            publisher.publish("config/" + run, "v2".getBytes(StandardCharsets.UTF_8), 1, true);
+            TimeUnit.MILLISECONDS.sleep(500);
+            List<String> retained = Collections.synchronizedList(new ArrayList<>());
+            MqttClient late = plainClient(reefTwo.mqttUri(), "late-" + run);
+            try {
+                late.subscribe("config/" + run, 1,
+                        (topic, message) -> retained.add(new String(message.getPayload(), StandardCharsets.UTF_8)));
+                deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+                while (retained.isEmpty() && System.nanoTime() < deadline) {
+                    TimeUnit.MILLISECONDS.sleep(50);
+                }
+                assertEquals(List.of("v2"), List.copyOf(retained), "reef-2 holds the message retained on reef-1");
+            } finally {
+                late.disconnect();
+                late.close();
+            }
+        } finally {
+            for (MqttClient client : List.of(subscriber, publisher)) {
+                client.disconnect();
+                client.close();
+            }
+        }
+    }
+
+    @Test
+    @Order(4)
+    void aClientIdConnectingOnTheOtherNodeTakesItsSessionOver() throws Exception {
+        String fay = reefOne.register("fay");
+        String token = reefOne.token(fay);
+        try (Mqtt5Device first = new Mqtt5Device(reefOne.mqttUri(), fay, token, "tablet")) {
+            assertTrue(first.client.isConnected());
+            try (Mqtt5Device second = new Mqtt5Device(reefTwo.mqttUri(), fay, token, "tablet")) {
+                long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+                while (first.client.isConnected() && System.nanoTime() < deadline) {
+                    TimeUnit.MILLISECONDS.sleep(50);
+                }
+                assertFalse(first.client.isConnected(), "reef-1 closed the older connection");
+                assertEquals(0x8E, first.disconnectReason, "MQTT 5: DISCONNECT 0x8E, Session taken over");
+                assertTrue(second.client.isConnected(), "the new connection on reef-2 stays");
+                // and the session lives on reef-2 now: a message to fay reaches the new connection
+                assertEquals(1, second.subscribe("im/inbox/" + fay, 1));
+                String gus = reefOne.register("gus");
+                try (Mqtt5Device gusPhone = new Mqtt5Device(reefOne.mqttUri(), gus, reefOne.token(gus), "p")) {
+                    assertEquals(0, Mqtt5Device.reason(gusPhone.publish("im/send",
+                            send("user:" + fay, "after the move", "t-1"))));
+                }
+                awaitEvent(second, e -> "after the move".equals(e.getString("body", "")));
+            }
+        }
+    }
+
+    @Test
+    @Order(5)
+    void disablingAUserClosesItsDevicesOnEveryNode() throws Exception {
+        String hal = reefOne.register("hal");
+        String token = reefOne.token(hal);
+        ImUsers.Device onFirst = onOne.device(hal, token, "desk");
+        ImUsers.Device onSecond = onTwo.device(hal, token, "phone");
+        String adminToken = adminToken();
+        HttpResponse<String> disabled = reefTwo.post("/admin/users/" + hal + "/disable",
+                Json.createObjectBuilder().build(), adminToken);
+        assertEquals(200, disabled.statusCode(), disabled.body());
+        assertEquals(2, Reef.json(disabled.body()).getInt("disconnected"), "both devices, one per node");
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while ((onFirst.client.isConnected() || onSecond.client.isConnected()) && System.nanoTime() < deadline) {
+            TimeUnit.MILLISECONDS.sleep(50);
+        }
+        assertFalse(onSecond.client.isConnected(), "closed on reef-2, where the request was made");
+        assertFalse(onFirst.client.isConnected(), "closed on reef-1 too");
+    }
+
+    @Test
+    @Order(6)
+    void aUserHasOneSendBudgetAcrossTheNodes() throws Exception {
+        String kim = reefOne.register("kim");
+        String lee = reefOne.register("lee");
+        String token = reefOne.token(kim);
+        ImUsers.Device onFirst = onOne.device(kim, token, "desk");
+        ImUsers.Device onSecond = onTwo.device(kim, token, "phone");
+        // the nodes run with REEF_SEND_RATE=1 and REEF_SEND_BURST=30: 20 from reef-1, then 20 from reef-2
+        int accepted = 0;
+        for (int i = 0; i < 20; i++) {
+            String id = "rl1-" + i;
+            onFirst.publish("im/send", send("user:" + lee, "one " + i, id));
+            if ("ack".equals(onFirst.await(e -> e.getString("clientMsgId", "").equals(id)).getString("type"))) {
+                accepted++;
+            }
+        }
+        assertEquals(20, accepted, "within the burst on reef-1");
+        TimeUnit.MILLISECONDS.sleep(300);
+        long started = System.nanoTime();
+        int acceptedOnSecond = 0;
+        for (int i = 0; i < 20; i++) {
+            String id = "rl2-" + i;
+            onSecond.publish("im/send", send("user:" + lee, "two " + i, id));
+            if ("ack".equals(onSecond.await(e -> e.getString("clientMsgId", "").equals(id)).getString("type"))) {
+                acceptedOnSecond++;
+            }
+        }
+        long refill = TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - started) + 2; // 1 per second, and slack
+        assertTrue(acceptedOnSecond <= 10 + refill, "reef-2 granted only what reef-1 left of the budget of 30: "
+                + acceptedOnSecond);
+        assertTrue(acceptedOnSecond >= 10, "the rest of the budget is there: " + acceptedOnSecond);
+    }
+
+    @Test
+    @Order(7)
+    void aKilledNodeIsNoticedItsDevicesMoveAndGetTheirBacklogAndItRejoins() throws Exception {
+        String ivy = reefOne.register("ivy");
+        String jon = reefTwo.register("jon");
+        String ivyToken = reefOne.token(ivy);
+        String jonToken = reefTwo.token(jon);
+        ImUsers.Device ivyLaptop = onOne.device(ivy, ivyToken, "laptop");
+        onTwo.device(jon, jonToken, "phone", false, true); // a persistent session on reef-2
+        assertTrue(presence(jon, ivyToken).getBoolean("online"));
+
+        two.kill();
+        long killed = System.nanoTime();
+        awaitView(one, "reef-1", List.of("reef-1"), LOSS_NOTICED_SECONDS);
+        LOG.info(() -> "reef-1 noticed the kill of reef-2 in "
+                + TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - killed) + " ms");
+        long deadline = killed + TimeUnit.SECONDS.toNanos(LOSS_NOTICED_SECONDS);
+        while (presence(jon, ivyToken).getBoolean("online") && System.nanoTime() < deadline) {
+            TimeUnit.MILLISECONDS.sleep(100);
+        }
+        assertFalse(presence(jon, ivyToken).getBoolean("online"), "jon went offline with reef-2");
+        LOG.info(() -> "jon offline on reef-1 " + TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - killed)
+                + " ms after the kill");
+
+        for (int i = 0; i < 3; i++) {
+            ivyLaptop.publish("im/send", send("user:" + jon, "while away " + i, "k-" + i));
+            ivyLaptop.awaitType("ack");
+        }
+        // jon's phone comes back through the load balancer, to reef-1: everything is there
+        ImUsers.Device jonPhone = onOne.device(jon, jonToken, "phone", false, true);
+        for (int i = 0; i < 3; i++) {
+            String body = "while away " + i;
+            jonPhone.await(e -> body.equals(e.getString("body", "")));
+        }
+
+        two.start();
+        awaitView(two, "reef-2", List.of("reef-1", "reef-2"), VIEW_SECONDS);
+        awaitView(one, "reef-1", List.of("reef-1", "reef-2"), VIEW_SECONDS);
+        LOG.info(() -> "reef-2 rejoined after " + seconds(begin) + " s");
+    }
+
+    private static MqttClient plainClient(String uri, String clientId) throws MqttException {
+        MqttClient client = new MqttClient(uri, clientId, new MemoryPersistence());
+        MqttConnectOptions options = new MqttConnectOptions();
+        options.setCleanSession(true);
+        options.setMqttVersion(MqttConnectOptions.MQTT_VERSION_3_1_1);
+        options.setMaxInflight(1000);
+        options.setConnectionTimeout(10);
+        client.connect(options);
+        return client;
+    }
+
+    private JsonObject presence(String username, String token) throws IOException, InterruptedException {
+        HttpResponse<String> response = reefOne.get("/presence?users=" + username, token);
+        assertEquals(200, response.statusCode(), response.body());
+        return Reef.json(response.body()).getJsonArray("items").getJsonObject(0);
+    }
+
+    private String adminToken() throws IOException, InterruptedException {
+        HttpResponse<String> response = reefOne.post("/tokens", Json.createObjectBuilder().add("username", ADMIN)
+                .add("password", ADMIN_PASSWORD).build(), null);
+        assertEquals(201, response.statusCode(), response.body());
+        return Reef.json(response.body()).getString("token");
+    }
+
+    private static JsonObject awaitEvent(Mqtt5Device device, java.util.function.Predicate<JsonObject> condition)
+            throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(15);
+        while (System.nanoTime() < deadline) {
+            JsonObject event = device.events.poll(200, TimeUnit.MILLISECONDS);
+            if (event != null && condition.test(event)) {
+                return event;
+            }
+        }
+        throw new AssertionError("no matching event within 15 s");
+    }
+
+    private static JsonObject send(String to, String body, String clientMsgId) {
+        return Json.createObjectBuilder().add("to", to).add("kind", "text").add("body", body)
+                .add("clientMsgId", clientMsgId).build();
+    }
+
+    private static double median(List<Long> nanos) {
+        List<Long> sorted = new ArrayList<>(nanos);
+        Collections.sort(sorted);
+        return sorted.get(sorted.size() / 2) / 1_000_000.0;
     }
 
     private static void start(StandaloneWildFly node) {

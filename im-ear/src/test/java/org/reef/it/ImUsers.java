@@ -23,6 +23,17 @@ final class ImUsers implements AutoCloseable {
     static final String PASSWORD = "correct horse battery";
 
     private final List<MqttClient> clients = new ArrayList<>();
+    /** The broker devices connect to (null: the Arquillian server's). */
+    private final String mqttUri;
+
+    ImUsers() {
+        this(null);
+    }
+
+    /** Devices on another Reef than the Arquillian server (a cluster node). */
+    ImUsers(String mqttUri) {
+        this.mqttUri = mqttUri;
+    }
 
     /** Registers a new user with a unique name; returns the name. */
     String register(String prefix) throws Exception {
@@ -57,7 +68,8 @@ final class ImUsers implements AutoCloseable {
      */
     Device device(String username, String token, String deviceName, boolean cleanSession, boolean subscribe)
             throws MqttException {
-        MqttClient client = new MqttClient(Reef.mqttUri(), username + "-" + deviceName, new MemoryPersistence());
+        MqttClient client = new MqttClient(mqttUri == null ? Reef.mqttUri() : mqttUri, username + "-" + deviceName,
+                new MemoryPersistence());
         client.setTimeToWait(15_000);
         MqttConnectOptions options = new MqttConnectOptions();
         options.setCleanSession(cleanSession);

@@ -18,8 +18,15 @@ final class Mqtt5Device implements AutoCloseable {
     final MqttAsyncClient client;
     final BlockingQueue<JsonObject> events = new LinkedBlockingQueue<>();
 
+    /** The reason code of the DISCONNECT the server sent, once it sent one (-1 until then). */
+    volatile int disconnectReason = -1;
+
     Mqtt5Device(String username, String token, String deviceName) throws MqttException {
-        client = new MqttAsyncClient(Reef.mqttUri(), username + "-" + deviceName, new MemoryPersistence());
+        this(Reef.mqttUri(), username, token, deviceName);
+    }
+
+    Mqtt5Device(String mqttUri, String username, String token, String deviceName) throws MqttException {
+        client = new MqttAsyncClient(mqttUri, username + "-" + deviceName, new MemoryPersistence());
         MqttConnectionOptions options = new MqttConnectionOptions();
         options.setUserName(username);
         options.setPassword(token.getBytes(StandardCharsets.UTF_8));
@@ -28,6 +35,7 @@ final class Mqtt5Device implements AutoCloseable {
         client.setCallback(new org.eclipse.paho.mqttv5.client.MqttCallback() {
             @Override
             public void disconnected(org.eclipse.paho.mqttv5.client.MqttDisconnectResponse response) {
+                disconnectReason = response.getReturnCode();
             }
 
             @Override

@@ -5,8 +5,13 @@ import jakarta.annotation.PreDestroy;
 import jakarta.annotation.Resource;
 import jakarta.ejb.ConcurrencyManagement;
 import jakarta.ejb.ConcurrencyManagementType;
+import jakarta.ejb.DependsOn;
+import jakarta.ejb.EJB;
 import jakarta.ejb.Singleton;
 import jakarta.ejb.Startup;
+import jakarta.enterprise.concurrent.ManagedExecutorService;
+import org.reef.im.domain.DeviceSession;
+import org.reef.im.presence.DeviceService;
 import org.wildfly.clustering.server.Group;
 import org.wildfly.clustering.server.GroupMember;
 import org.wildfly.clustering.server.GroupMembership;
@@ -15,7 +20,10 @@ import org.wildfly.clustering.server.GroupMembershipListener;
 import org.wildfly.clustering.server.GroupMembershipMergeEvent;
 import org.wildfly.clustering.server.Registration;
 
+import java.lang.management.ManagementFactory;
+import java.time.Instant;
 import java.util.List;
+import java.util.logging.Level;
 import java.util.logging.Logger;
 
 /**
@@ -24,9 +32,15 @@ import java.util.logging.Logger;
  * channel {@code ee} (nodes found through the shared database, docs/cluster.md), on {@code reef.xml} a local group of
  * this node alone, so single-node servers run the same code. Starting with the deployment makes the channel join at
  * once, and every view change is logged at INFO.
+ *
+ * <p>Devices go with the node they were connected to: when a node leaves the view (stopped, killed, cut off), the
+ * coordinator of the new view forgets the devices recorded on it, so that their users' presence is right again
+ * within the failure detection time; and a node that starts forgets what it recorded before its own start (it died
+ * without telling anyone, or nobody was left to notice).
  */
 @Singleton
 @Startup
+@DependsOn("SchemaMigrator")
 @ConcurrencyManagement(ConcurrencyManagementType.BEAN)
 public class ClusterMembership {
 
@@ -35,6 +49,12 @@ public class ClusterMembership {
 
     @Resource(lookup = GROUP)
     private Group<GroupMember> group;
+
+    @EJB
+    private DeviceService devices;
+
+    @Resource
+    private ManagedExecutorService executor;
 
     private Registration registration = Registration.EMPTY;
 
@@ -59,6 +79,31 @@ public class ClusterMembership {
         if (!group.isSingleton()) {
             registration = group.register(new ViewLog());
         }
+        if (devices != null) {
+            Instant started = Instant.ofEpochMilli(ManagementFactory.getRuntimeMXBean().getStartTime());
+            int forgotten = devices.forgetNodes(List.of(DeviceSession.THIS_NODE), started);
+            if (forgotten > 0) {
+                LOG.info(() -> "Forgot " + forgotten + " devices this node (" + DeviceSession.THIS_NODE
+                        + ") recorded before it started");
+            }
+        }
+    }
+
+    /** Nodes left the view: the coordinator (first member) of the new view forgets their devices. */
+    private void nodesLeft(List<String> left, List<String> current) {
+        if (devices == null || left.isEmpty() || current.isEmpty()
+                || !current.get(0).equals(group.getLocalMember().getName())) {
+            return;
+        }
+        Instant now = Instant.now();
+        executor.execute(() -> {
+            try {
+                int forgotten = devices.forgetNodes(left, now);
+                LOG.info(() -> "Nodes " + left + " left: forgot their " + forgotten + " devices");
+            } catch (RuntimeException e) {
+                LOG.log(Level.WARNING, "Could not forget the devices of nodes " + left, e);
+            }
+        });
     }
 
     @PreDestroy
@@ -75,20 +120,27 @@ public class ClusterMembership {
         return membership.getMembers().stream().map(GroupMember::getName).toList();
     }
 
-    /** Logs joins, leaves (a node stopped or was found dead), splits and merges, with the new view. */
-    private static final class ViewLog implements GroupMembershipListener<GroupMember> {
+    /**
+     * Logs joins, leaves (a node stopped or was found dead), splits and merges, with the new view; has the devices
+     * of nodes that left forgotten.
+     */
+    private final class ViewLog implements GroupMembershipListener<GroupMember> {
 
         @Override
         public void updated(GroupMembershipEvent<GroupMember> event) {
+            List<String> left = event.getLeavers().stream().map(GroupMember::getName).toList();
             LOG.info(() -> "Cluster view changed: " + names(event.getCurrentMembership()) + " (joined "
-                    + event.getJoiners().stream().map(GroupMember::getName).toList() + ", left "
-                    + event.getLeavers().stream().map(GroupMember::getName).toList() + ")");
+                    + event.getJoiners().stream().map(GroupMember::getName).toList() + ", left " + left + ")");
+            nodesLeft(left, names(event.getCurrentMembership()));
         }
 
         @Override
         public void split(GroupMembershipEvent<GroupMember> event) {
             LOG.warning(() -> "Cluster split: this node now sees " + names(event.getCurrentMembership())
                     + ", before " + names(event.getPreviousMembership()));
+            List<String> current = names(event.getCurrentMembership());
+            nodesLeft(names(event.getPreviousMembership()).stream().filter(n -> !current.contains(n)).toList(),
+                    current);
         }
 
         @Override

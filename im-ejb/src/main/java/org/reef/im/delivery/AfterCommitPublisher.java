@@ -1,12 +1,15 @@
 package org.reef.im.delivery;
 
 import jakarta.annotation.Resource;
+import jakarta.ejb.EJB;
 import jakarta.ejb.Stateless;
 import jakarta.ejb.TransactionAttribute;
 import jakarta.ejb.TransactionAttributeType;
 import jakarta.transaction.Status;
 import jakarta.transaction.Synchronization;
 import jakarta.transaction.TransactionSynchronizationRegistry;
+import org.reef.im.cluster.ClusterBus;
+import org.reef.im.cluster.ClusterEvent;
 import org.reef.mqtt.api.MqttConnection;
 import org.reef.mqtt.api.MqttConnectionFactory;
 
@@ -18,7 +21,8 @@ import java.util.logging.Logger;
  * The one place the IM server publishes to MQTT clients, through the resource adapter's connection factory.
  *
  * <p>Publishing waits for the caller's transaction to commit (an interposed {@link Synchronization}), so a client
- * never sees a message that was rolled back; outside a transaction it publishes at once.
+ * never sees a message that was rolled back; outside a transaction it publishes at once. In a cluster every publish
+ * and disconnect also goes to the other nodes ({@link ClusterBus}), for their clients.
  */
 @Stateless
 @TransactionAttribute(TransactionAttributeType.SUPPORTS)
@@ -32,6 +36,9 @@ public class AfterCommitPublisher {
     @Resource
     private TransactionSynchronizationRegistry transactions;
 
+    @EJB
+    private ClusterBus cluster;
+
     /** Publishes after the current transaction commits; drops the message if it rolls back. */
     public void publishAfterCommit(String topic, byte[] payload, int qos) {
         publishAfterCommit(topic, payload, qos, null);
@@ -39,8 +46,10 @@ public class AfterCommitPublisher {
 
     /** Like {@link #publishAfterCommit(String, byte[], int)}, except to one client (null: to all). */
     public void publishAfterCommit(String topic, byte[] payload, int qos, String exceptClientId) {
-        afterCommit("publish to " + topic,
-                connection -> connection.publish(topic, payload, qos, false, exceptClientId));
+        afterCommit("publish to " + topic, connection -> {
+            connection.publish(topic, payload, qos, false, exceptClientId);
+            cluster.send(new ClusterEvent.Publish(topic, payload, qos, false, exceptClientId));
+        });
     }
 
     /** A message to publish to every subscriber of its topic. */
@@ -58,6 +67,8 @@ public class AfterCommitPublisher {
                     for (Publication publication : publications) {
                         connection.publish(publication.topic(), publication.payload(), publication.qos(), false,
                                 null);
+                        cluster.send(new ClusterEvent.Publish(publication.topic(), publication.payload(),
+                                publication.qos(), false, null));
                     }
                 });
             }
@@ -79,17 +90,26 @@ public class AfterCommitPublisher {
 
     /** Sets a topic's retained message (and publishes it) after the current transaction commits. */
     public void retainAfterCommit(String topic, byte[] payload) {
-        afterCommit("retain on " + topic, connection -> connection.publish(topic, payload, 1, true));
+        afterCommit("retain on " + topic, connection -> {
+            connection.publish(topic, payload, 1, true);
+            cluster.send(new ClusterEvent.Publish(topic, payload, 1, true, null));
+        });
     }
 
     /** Closes a client's connection after the current transaction commits. */
     public void disconnectAfterCommit(String clientId) {
-        afterCommit("disconnect " + clientId, connection -> connection.disconnect(clientId));
+        afterCommit("disconnect " + clientId, connection -> {
+            connection.disconnect(clientId);
+            cluster.send(new ClusterEvent.Disconnect(clientId, null));
+        });
     }
 
     /** Once committed, closes the client's connection if its session runs as this user (never someone else's). */
     public void disconnectAfterCommit(String clientId, String username) {
-        afterCommit("disconnect " + clientId, connection -> connection.disconnect(clientId, username));
+        afterCommit("disconnect " + clientId, connection -> {
+            connection.disconnect(clientId, username);
+            cluster.send(new ClusterEvent.Disconnect(clientId, username));
+        });
     }
 
     /** Runs a task once the current transaction committed (at once outside a transaction; never on rollback). */

@@ -11,6 +11,7 @@ import jakarta.ejb.TransactionAttribute;
 import jakarta.ejb.TransactionAttributeType;
 import jakarta.enterprise.concurrent.ManagedExecutorService;
 import jakarta.inject.Inject;
+import org.reef.im.cluster.ClusterBus;
 import org.reef.im.metrics.ImMetrics;
 import org.reef.mqtt.api.MqttConnection;
 import org.reef.mqtt.api.MqttConnectionFactory;
@@ -47,6 +48,9 @@ public class InboxPump {
 
     @EJB
     private InboxService inbox;
+
+    @EJB
+    private ClusterBus cluster;
 
     @Resource(lookup = MqttConnectionFactory.JNDI_NAME)
     private MqttConnectionFactory mqtt;
@@ -273,8 +277,17 @@ public class InboxPump {
     public record NewEntry(Map<String, Long> positions, byte[] event, String exceptClientId) {
     }
 
-    /** Several {@link #newEntries(Map, byte[], String)} at once (an inflow batch), in order, over one connection. */
+    /**
+     * Several {@link #newEntries(Map, byte[], String)} at once (an inflow batch), in order, over one connection; the
+     * other nodes of a cluster get them too, for their devices of these users.
+     */
     public void newEntries(List<NewEntry> entries) {
+        deliverLocally(entries);
+        cluster.inboxEntries(entries);
+    }
+
+    /** Like {@link #newEntries(List)}, for this node's devices only: entries another node committed. */
+    public void deliverLocally(List<NewEntry> entries) {
         long committedAt = System.nanoTime(); // called right after the commit (an afterCompletion)
         List<InboxCursor> behind = new ArrayList<>();
         List<InboxCursor> pending = new ArrayList<>();

@@ -18,10 +18,15 @@ import java.time.Instant;
 @NamedQuery(name = DeviceSession.CONNECTED_OF_USER,
         query = "select d from DeviceSession d where d.username = :username and d.connected = true")
 @NamedQuery(name = DeviceSession.BY_TOKEN, query = "select d from DeviceSession d where d.tokenDigest = :digest")
+@NamedQuery(name = DeviceSession.ON_NODES, query = "select d from DeviceSession d where d.node in :nodes "
+        + "and d.since < :before")
 public class DeviceSession {
 
     public static final String CONNECTED_OF_USER = "DeviceSession.connectedOfUser";
     public static final String BY_TOKEN = "DeviceSession.byToken";
+    public static final String ON_NODES = "DeviceSession.onNodes";
+    /** This server's node name, recorded with each device it connects. */
+    public static final String THIS_NODE = System.getProperty("jboss.node.name", "reef-1");
 
     @Id
     @Column(name = "client_id", length = 256)
@@ -42,6 +47,10 @@ public class DeviceSession {
     @Column(nullable = false)
     private Instant since;
 
+    /** The cluster node whose connection this is (null: recorded before nodes were). */
+    @Column(length = 64)
+    private String node = THIS_NODE;
+
     protected DeviceSession() {
     }
 
@@ -60,11 +69,16 @@ public class DeviceSession {
         this.tokenDigest = newTokenDigest;
         this.connected = false;
         this.since = when;
+        this.node = THIS_NODE;
     }
 
     public void markConnected(Instant when) {
         this.connected = true;
         this.since = when;
+    }
+
+    public String getNode() {
+        return node;
     }
 
     public String getClientId() {

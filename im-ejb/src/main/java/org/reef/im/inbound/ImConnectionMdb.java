@@ -8,6 +8,8 @@ import jakarta.ejb.TransactionAttributeType;
 import org.jboss.ejb3.annotation.ResourceAdapter;
 import org.reef.im.account.MqttLoginService;
 import org.reef.im.account.SubscriptionPolicy;
+import org.reef.im.cluster.ClusterBus;
+import org.reef.im.cluster.ClusterEvent;
 import org.reef.im.delivery.Events;
 import org.reef.im.delivery.InboxPump;
 import org.reef.im.presence.DeviceService;
@@ -46,6 +48,9 @@ public class ImConnectionMdb implements MqttConnectionListener {
     @EJB
     private PresenceAccess presence;
 
+    @EJB
+    private ClusterBus cluster;
+
     /** No transaction: a password is hashed here, and nothing may hold a database connection meanwhile. */
     @Override
     @TransactionAttribute(TransactionAttributeType.NOT_SUPPORTED)
@@ -73,6 +78,7 @@ public class ImConnectionMdb implements MqttConnectionListener {
 
     @Override
     public void connected(MqttConnectionEvent event) {
+        cluster.send(new ClusterEvent.TakenOver(event.clientId(), System.currentTimeMillis()));
         if (event.username() != null) {
             devices.connected(event.clientId(), event.connectionId(), event.username());
             if (event.resumed() && event.persistent()) {

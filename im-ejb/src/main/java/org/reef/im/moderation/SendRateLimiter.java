@@ -8,6 +8,8 @@ import jakarta.ejb.Schedule;
 import jakarta.ejb.Singleton;
 import jakarta.ejb.TransactionAttribute;
 import jakarta.ejb.TransactionAttributeType;
+import org.reef.im.cluster.ClusterBus;
+import org.reef.im.cluster.ClusterEvent;
 import org.reef.im.config.ImSettings;
 import org.reef.im.error.ImError;
 import org.reef.im.error.ImException;
@@ -18,8 +20,11 @@ import java.util.concurrent.ConcurrentMap;
 
 /**
  * The per-user send rate limit: a token bucket per user ({@code REEF_SEND_RATE} messages per second, bursts of
- * {@code REEF_SEND_BURST}) shared by all of the user's devices on this server. Buckets that are full again are
- * forgotten every minute, so memory follows the users who sent recently.
+ * {@code REEF_SEND_BURST}) shared by all of the user's devices. In a cluster each node keeps a bucket per user and
+ * tells the others what it took ({@link ClusterEvent.RateSpent}), which they take from their own bucket of that user:
+ * one budget per user across the nodes, overspent at most by what two nodes grant in the time an event takes to
+ * travel (about a millisecond on a LAN). Buckets that are full again are forgotten every minute, so memory follows
+ * the users who sent recently.
  */
 @Singleton
 @ConcurrencyManagement(ConcurrencyManagementType.BEAN)
@@ -28,6 +33,9 @@ public class SendRateLimiter {
 
     @EJB
     private ImSettings settings;
+
+    @EJB
+    private ClusterBus cluster;
 
     private final ConcurrentMap<String, TokenBucket> buckets = new ConcurrentHashMap<>();
     private int rate;
@@ -61,6 +69,19 @@ public class SendRateLimiter {
         if (!taken) {
             throw refusal();
         }
+        cluster.send(new ClusterEvent.RateSpent(username, Math.max(1, count)));
+    }
+
+    /** Another node granted this user {@code count} sends: they come out of this node's bucket of the user too. */
+    public void spentElsewhere(String username, int count) {
+        if (rate == 0) {
+            return;
+        }
+        long now = System.nanoTime();
+        TokenBucket bucket = buckets.computeIfAbsent(username, u -> new TokenBucket(rate, burst, now));
+        synchronized (bucket) {
+            bucket.spend(count, now);
+        }
     }
 
     /**
@@ -78,6 +99,9 @@ public class SendRateLimiter {
             TokenBucket bucket = buckets.computeIfAbsent(usernames.get(i), u -> new TokenBucket(rate, burst, now));
             synchronized (bucket) {
                 taken[i] = bucket.tryTake(1, now);
+            }
+            if (taken[i]) {
+                cluster.send(new ClusterEvent.RateSpent(usernames.get(i), 1));
             }
         }
         return taken;

@@ -45,6 +45,15 @@ public final class TokenBucket {
         return true;
     }
 
+    /**
+     * Takes {@code count} tokens whatever is left: tokens another holder of the same budget already spent (another
+     * cluster node). The bucket may go into debt, down to one burst below empty, and refills from there.
+     */
+    public void spend(int count, long now) {
+        refill(now);
+        tokens = Math.max(-burst, tokens - Math.min(count, burst));
+    }
+
     /** Gives back one token taken earlier (never beyond the burst). */
     public void giveBack(long now) {
         refill(now);

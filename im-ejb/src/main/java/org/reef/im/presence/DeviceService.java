@@ -12,8 +12,11 @@ import org.reef.im.domain.DeviceSession;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
+import java.util.Collection;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
 
 /**
  * The devices (MQTT connections) of each user, and the presence derived from them: online while at least one device
@@ -99,6 +102,29 @@ public class DeviceService {
         em.remove(device);
         em.flush();
         publishPresence(username);
+    }
+
+    /**
+     * Forgets the devices recorded on these cluster nodes before {@code before}: the nodes are gone (or this node
+     * restarted), and their connections with them. Their users' presence is published again.
+     *
+     * @return how many devices were forgotten
+     */
+    public int forgetNodes(Collection<String> nodes, Instant before) {
+        List<DeviceSession> gone = em.createNamedQuery(DeviceSession.ON_NODES, DeviceSession.class)
+                .setParameter("nodes", nodes).setParameter("before", before).getResultList();
+        if (gone.isEmpty()) {
+            return 0;
+        }
+        Set<String> users = new TreeSet<>();
+        gone.forEach(device -> users.add(device.getUsername()));
+        for (String username : users) { // in name order, as every writer of several users' devices must
+            em.find(Account.class, username, LockModeType.PESSIMISTIC_WRITE);
+        }
+        int forgotten = em.createQuery("delete from DeviceSession d where d.node in :nodes and d.since < :before")
+                .setParameter("nodes", nodes).setParameter("before", before).executeUpdate();
+        users.forEach(this::publishPresence);
+        return forgotten;
     }
 
     /** The devices that authenticated with a token. */

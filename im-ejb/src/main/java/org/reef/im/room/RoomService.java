@@ -8,6 +8,7 @@ import jakarta.persistence.PersistenceContext;
 import jakarta.resource.ResourceException;
 import org.reef.im.chat.Conversations;
 import org.reef.im.chat.SendCommand;
+import org.reef.im.cluster.ClusterBus;
 import org.reef.im.config.ImSettings;
 import org.reef.im.delivery.AfterCommitPublisher;
 import org.reef.im.delivery.Events;
@@ -52,6 +53,9 @@ public class RoomService {
 
     @Resource(lookup = MqttConnectionFactory.JNDI_NAME)
     private MqttConnectionFactory broker;
+
+    @EJB
+    private ClusterBus cluster;
 
     /** A room and how many devices are in it now. */
     public record RoomView(Room room, int online) {
@@ -115,7 +119,12 @@ public class RoomService {
         if (room == null) {
             return MqttAck.refused(0x87, "no room " + name);
         }
-        return MqttAck.acceptedForConnection(room.getMaxMembers());
+        // the limit counts the room's subscribers on every node: this node's broker admits up to what is left
+        int elsewhere = cluster.subscribersElsewhere(filter);
+        if (elsewhere >= room.getMaxMembers()) {
+            return MqttAck.refused(0x97, "room " + name + " is full");
+        }
+        return MqttAck.acceptedForConnection(room.getMaxMembers() - elsewhere);
     }
 
     /**
@@ -149,7 +158,8 @@ public class RoomService {
 
     private int online(String name) {
         try (MqttConnection connection = broker.getConnection()) {
-            return connection.subscriberCount(TOPIC_PREFIX + name);
+            return connection.subscriberCount(TOPIC_PREFIX + name)
+                    + cluster.subscribersElsewhere(TOPIC_PREFIX + name);
         } catch (ResourceException e) {
             throw new IllegalStateException("the broker is not available", e);
         }
@@ -167,7 +177,7 @@ public class RoomService {
                     return true;
                 }
             }
-            return false;
+            return cluster.subscribedElsewhere(devices, TOPIC_PREFIX + name); // devices on other nodes
         } catch (ResourceException e) {
             throw new IllegalStateException("the broker is not available", e);
         }

@@ -28,7 +28,8 @@ public final class Migrations {
             "V3__conversations.sql",
             "V4__inbox.sql",
             "V5__groups_rooms_moderation.sql",
-            "V7__drop_chat_message.sql");
+            "V7__drop_chat_message.sql",
+            "V8__device_node.sql");
 
     private static final long LOCK_KEY = 0x5245_4546L; // "REEF"
 

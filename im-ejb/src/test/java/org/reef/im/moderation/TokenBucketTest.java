@@ -2,6 +2,7 @@ package org.reef.im.moderation;
 
 import org.junit.jupiter.api.Test;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -46,5 +47,20 @@ class TokenBucketTest {
             }
         }
         assertTrue(accepted >= 50 + 199 && accepted <= 50 + 200, "accepted " + accepted); // burst + 20/s x 10 s
+    }
+
+    @Test
+    void tokensSpentElsewhereComeOutOfThisBucketEvenIntoDebt() {
+        TokenBucket bucket = new TokenBucket(10, 20, 0);
+        bucket.spend(15, 0); // another node granted 15 of the user's 20
+        int taken = 0;
+        while (bucket.tryTake(0)) {
+            taken++;
+        }
+        assertEquals(5, taken, "one budget: 20 - 15");
+        bucket.spend(100, 0); // more than a burst: a debt of one burst at most
+        assertFalse(bucket.tryTake(SECOND), "after 1 s the debt of 20 is only half paid");
+        assertFalse(bucket.tryTake(2 * SECOND), "after 2 s it is exactly paid: no token yet");
+        assertTrue(bucket.tryTake(2 * SECOND + SECOND / 10 + 1), "then the rate again");
     }
 }

@@ -64,6 +64,31 @@ public interface MqttConnection extends AutoCloseable {
     boolean disconnect(String clientId, String username) throws ResourceException;
 
     /**
+     * The client id connected on another node of a cluster at {@code connectedAtMillis} (wall clock): this adapter
+     * closes its own connection of that client id if it is older (MQTT 5 clients first get DISCONNECT 0x8E, Session
+     * taken over) and drops the client's session here, with its subscriptions and queued messages, as a takeover
+     * within one broker would. Its row in a shared session store stays for the other node.
+     *
+     * @return false if this adapter had no session of the client id
+     */
+    boolean takenOverElsewhere(String clientId, long connectedAtMillis) throws ResourceException;
+
+    /**
+     * Installs the relay that gets every message this adapter's clients publish outside message inflow, once routed
+     * here (null: none, the default). One relay per adapter: a second call replaces the first.
+     */
+    void relayTo(MqttRelay relay) throws ResourceException;
+
+    /**
+     * Routes a message another broker of the cluster {@link MqttRelay relayed}: to this adapter's matching
+     * subscribers (No Local and the MQTT 5 properties honoured), and into its retained messages if it was retained.
+     * It is not relayed again.
+     *
+     * @throws ResourceException if the bytes are not a relayed message
+     */
+    void routeRelayed(byte[] message) throws ResourceException;
+
+    /**
      * How many sessions hold a subscription to exactly this topic filter right now: compared as strings with the
      * filter as subscribed (so {@code chat/room/7} counts neither {@code chat/room/+} nor {@code chat/#}, and a shared
      * filter keeps its {@code $share/group/} prefix), one per session, offline persistent sessions included. Cheap:

@@ -4,10 +4,15 @@ import io.netty.channel.Channel;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.handler.codec.mqtt.MqttMessageBuilders;
 import jakarta.resource.spi.work.WorkManager;
+import org.reef.mqtt.api.MqttRelay;
 import org.reef.mqtt.inflow.ConnectionEvents;
 import org.reef.mqtt.inflow.InflowAuthenticator;
 import org.reef.mqtt.inflow.InflowRegistry;
+import org.reef.mqtt.logging.LogSafe;
+import org.reef.mqtt.session.Delivery;
+import org.reef.mqtt.session.DeliveryCodec;
 import org.reef.mqtt.session.MessageRouter;
+import org.reef.mqtt.session.PublishMessage;
 import org.reef.mqtt.session.QueueLimits;
 import org.reef.mqtt.session.QueuedBytes;
 import org.reef.mqtt.session.RetainedMessages;
@@ -15,8 +20,11 @@ import org.reef.mqtt.session.Session;
 import org.reef.mqtt.session.SessionRegistry;
 import org.reef.mqtt.session.SessionStore;
 
+import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.logging.Level;
+import java.util.logging.Logger;
 
 /**
  * The broker's shared state, one per resource adapter instance: configuration, connected sessions, subscriptions
@@ -24,6 +32,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  * through it; it owns no threads.
  */
 public final class MqttBroker {
+
+    private static final Logger LOG = Logger.getLogger(MqttBroker.class.getName());
 
     private final BrokerConfig config;
     private final WorkManager workManager;
@@ -41,6 +51,7 @@ public final class MqttBroker {
     private final ConnectionEvents connectionEvents;
     private volatile Authenticator authenticator;
     private volatile SessionStore sessionStore = SessionStore.NONE;
+    private volatile MqttRelay relay;
     /** Inbound deliveries handed to the application and not yet answered to their client. */
     private final AtomicInteger inflowPending = new AtomicInteger();
     private volatile boolean shuttingDown;
@@ -135,6 +146,34 @@ public final class MqttBroker {
     /** Installs the authenticator that checks every later CONNECT. */
     public void authenticator(Authenticator newAuthenticator) {
         this.authenticator = Objects.requireNonNull(newAuthenticator, "authenticator");
+    }
+
+    /** Installs the relay that carries client publishes to a cluster's other brokers (null: none). */
+    public void relayTo(MqttRelay newRelay) {
+        this.relay = newRelay;
+    }
+
+    /** Whether client publishes go further than this broker (a cluster relay is installed). */
+    public boolean relaying() {
+        return relay != null;
+    }
+
+    /**
+     * Hands a message a client (or a will) published, routed here already, to the cluster relay if there is one.
+     * A relay that fails loses the message for the other brokers only; it is logged, never thrown at the publisher.
+     */
+    public void relay(PublishMessage message) {
+        MqttRelay current = relay;
+        if (current == null) {
+            return;
+        }
+        try {
+            current.relay(DeliveryCodec.encode(new Delivery(message, message.qos(), message.retain(), List.of()),
+                    System.nanoTime(), System.currentTimeMillis()));
+        } catch (RuntimeException e) {
+            LOG.log(Level.WARNING, "Cluster relay failed for a message on {0}: {1}",
+                    new Object[]{LogSafe.text(message.topic()), e.toString()});
+        }
     }
 
     /**

@@ -2,6 +2,7 @@ package org.reef.mqtt.outbound;
 
 import jakarta.resource.ResourceException;
 import org.reef.mqtt.api.MqttConnection;
+import org.reef.mqtt.api.MqttRelay;
 import org.reef.mqtt.session.Delivery;
 
 /**
@@ -52,6 +53,27 @@ public class MqttConnectionImpl implements MqttConnection {
             throw new ResourceException("clientId and username must not be null");
         }
         return current().disconnect(clientId, username);
+    }
+
+    @Override
+    public boolean takenOverElsewhere(String clientId, long connectedAtMillis) throws ResourceException {
+        if (clientId == null) {
+            throw new ResourceException("clientId must not be null");
+        }
+        return current().takenOverElsewhere(clientId, connectedAtMillis);
+    }
+
+    @Override
+    public void relayTo(MqttRelay relay) throws ResourceException {
+        current().relayTo(relay);
+    }
+
+    @Override
+    public void routeRelayed(byte[] message) throws ResourceException {
+        if (message == null) {
+            throw new ResourceException("message must not be null");
+        }
+        current().routeRelayed(message);
     }
 
     @Override

@@ -8,8 +8,11 @@ import jakarta.resource.spi.ConnectionRequestInfo;
 import jakarta.resource.spi.LocalTransaction;
 import jakarta.resource.spi.ManagedConnection;
 import jakarta.resource.spi.ManagedConnectionMetaData;
+import org.reef.mqtt.api.MqttRelay;
 import org.reef.mqtt.broker.MqttBroker;
+import org.reef.mqtt.protocol.ClusterTakeover;
 import org.reef.mqtt.session.Delivery;
+import org.reef.mqtt.session.DeliveryCodec;
 import org.reef.mqtt.session.PublishMessage;
 import org.reef.mqtt.session.Session;
 import org.reef.mqtt.topic.TopicException;
@@ -64,6 +67,28 @@ public class MqttManagedConnection implements ManagedConnection {
 
     boolean disconnect(String clientId, String username) throws ResourceException {
         return factory.adapter().requireStarted().disconnect(clientId, username);
+    }
+
+    void relayTo(MqttRelay relay) throws ResourceException {
+        factory.adapter().requireStarted().relayTo(relay);
+    }
+
+    void routeRelayed(byte[] bytes) throws ResourceException {
+        MqttBroker broker = factory.adapter().requireStarted();
+        PublishMessage message;
+        try {
+            message = DeliveryCodec.decode(bytes, System.nanoTime(), System.currentTimeMillis()).message();
+        } catch (IllegalArgumentException e) {
+            throw new ResourceException("not a relayed message: " + e.getMessage(), e);
+        }
+        if (message.retain()) {
+            broker.retained().retain(message);
+        }
+        broker.router().route(message);
+    }
+
+    boolean takenOverElsewhere(String clientId, long connectedAtMillis) throws ResourceException {
+        return ClusterTakeover.takenOverElsewhere(factory.adapter().requireStarted(), clientId, connectedAtMillis);
     }
 
     int subscriberCount(String topicFilter) throws ResourceException {

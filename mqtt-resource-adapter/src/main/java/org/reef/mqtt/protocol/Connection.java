@@ -27,6 +27,8 @@ final class Connection {
     boolean connectReceived;
     /** Another connection took the session over: packets still read here are dropped. */
     volatile boolean takenOver;
+    /** When this network connection was accepted (wall clock: compared with other nodes' connects). */
+    final long openedAtMillis = System.currentTimeMillis();
     /** Whether the session outlives this connection, as negotiated at CONNECT. */
     boolean persistent;
     /** Whether CONNECT resumed an existing session (CONNACK session present). */

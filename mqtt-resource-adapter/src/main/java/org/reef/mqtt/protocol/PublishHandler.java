@@ -138,8 +138,9 @@ final class PublishHandler {
                 session.receiveQos2(packetId);
             }
             int delivered = broker.router().route(message);
-            acknowledge(ctx, connection, packetId, qos,
-                    delivered == 0 ? ReasonCodes.NO_MATCHING_SUBSCRIBERS : ReasonCodes.SUCCESS, null);
+            broker.relay(message); // to the cluster's other brokers, if any: their subscribers are not known here
+            acknowledge(ctx, connection, packetId, qos, delivered == 0 && !broker.relaying()
+                    ? ReasonCodes.NO_MATCHING_SUBSCRIBERS : ReasonCodes.SUCCESS, null);
             return;
         }
         if (qos == 2) {

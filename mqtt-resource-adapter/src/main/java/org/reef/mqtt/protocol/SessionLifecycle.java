@@ -110,6 +110,37 @@ final class SessionLifecycle {
     }
 
     /**
+     * The client id connected on another node of the cluster at {@code connectedAtMillis}: as one broker would, this
+     * node closes its older connection of that client id (MQTT 5: DISCONNECT 0x8E, Session taken over) and forgets
+     * its session here, so that nothing queues for it on this node any more. The session's row in the store is left
+     * alone: it is the other node's now. A connection opened here after that moment is the newer one and stays.
+     */
+    void takenOverElsewhere(Session session, long connectedAtMillis) {
+        session.execute(() -> {
+            if (session.isEnded()) {
+                return;
+            }
+            Channel channel = session.channel();
+            if (channel != null) {
+                Connection connection = channel.attr(CONNECTION).get();
+                if (connection != null && connection.openedAtMillis > connectedAtMillis) {
+                    return; // the client came back here since
+                }
+                takeOver(session, channel);
+            }
+            PublishMessage will = session.takePendingWill();
+            broker.router().unsubscribeAll(session.clientId());
+            session.end();
+            broker.sessions().remove(session);
+            broker.sessionQuota().release(session.username(), session.clientId());
+            if (will != null) {
+                publishWill(will);
+            }
+            LOG.log(Level.FINE, "Session of client {0} moved to another node", LogSafe.text(session.clientId()));
+        });
+    }
+
+    /**
      * The connection closed: detaches it from its session (unless a takeover did already), publishes or delays its
      * will unless it disconnected normally, and ends the session now or when it expires.
      */
@@ -211,5 +242,6 @@ final class SessionLifecycle {
             broker.retained().retain(will);
         }
         broker.router().route(will);
+        broker.relay(will);
     }
 }
