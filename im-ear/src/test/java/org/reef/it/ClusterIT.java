@@ -196,7 +196,7 @@ class ClusterIT {
 
     @Test
     @Order(3)
-    void plainMqttCrossesNodesInPublisherOrderAndRetainedMessagesAreEverywhere() throws Exception {
+    void plainMqttOrderRetainedMessagesAndSharedGroupsSpanTheNodes() throws Exception {
         String run = Long.toString(System.nanoTime() % 1_000_000);
         List<String> received = Collections.synchronizedList(new ArrayList<>());
         MqttClient subscriber = plainClient(reefTwo.mqttUri(), "sub-" + run);
@@ -235,6 +235,43 @@ class ClusterIT {
             } finally {
                 late.disconnect();
                 late.close();
+            }
+
+            // a shared subscription with a member on each node: every message once, on either
+            List<String> sharedOne = Collections.synchronizedList(new ArrayList<>());
+            List<String> sharedTwo = Collections.synchronizedList(new ArrayList<>());
+            MqttClient workerOne = plainClient(reefOne.mqttUri(), "w1-" + run);
+            MqttClient workerTwo = plainClient(reefTwo.mqttUri(), "w2-" + run);
+            try {
+                String filter = "$share/workers/jobs/" + run;
+                // Paho matches a per-subscription listener against the topic, which a $share filter never
+                // matches: the messages go to the client's callback
+                workerOne.setCallback(collector(sharedOne));
+                workerTwo.setCallback(collector(sharedTwo));
+                workerOne.subscribe(filter, 1);
+                workerTwo.subscribe(filter, 1);
+                TimeUnit.SECONDS.sleep(3); // the nodes report their groups' members about once a second
+                for (int i = 0; i < 100; i++) {
+                    publisher.publish("jobs/" + run, ("job " + i).getBytes(StandardCharsets.UTF_8), 1, false);
+                }
+                deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(15);
+                while (sharedOne.size() + sharedTwo.size() < 100 && System.nanoTime() < deadline) {
+                    TimeUnit.MILLISECONDS.sleep(50);
+                }
+                TimeUnit.MILLISECONDS.sleep(500); // and no more
+                List<String> all = new ArrayList<>(sharedOne);
+                all.addAll(sharedTwo);
+                assertEquals(100, all.size(), "each job once: " + sharedOne.size() + " on reef-1, "
+                        + sharedTwo.size() + " on reef-2");
+                assertEquals(100, new java.util.HashSet<>(all).size(), "no job twice");
+                assertTrue(!sharedOne.isEmpty() && !sharedTwo.isEmpty(), "both nodes' members take turns");
+                LOG.info(() -> "shared subscription: " + sharedOne.size() + " jobs on reef-1, " + sharedTwo.size()
+                        + " on reef-2");
+            } finally {
+                for (MqttClient worker : List.of(workerOne, workerTwo)) {
+                    worker.disconnect();
+                    worker.close();
+                }
             }
         } finally {
             for (MqttClient client : List.of(subscriber, publisher)) {
@@ -360,10 +397,45 @@ class ClusterIT {
             jonPhone.await(e -> body.equals(e.getString("body", "")));
         }
 
+        // a message retained while reef-2 is away reaches it when it rejoins
+        String run = Long.toString(System.nanoTime() % 1_000_000);
+        MqttClient setter = plainClient(reefOne.mqttUri(), "set-" + run);
+        setter.publish("status/" + run, "while away".getBytes(StandardCharsets.UTF_8), 1, true);
+        setter.disconnect();
+        setter.close();
+
         two.start();
         awaitView(two, "reef-2", List.of("reef-1", "reef-2"), VIEW_SECONDS);
         awaitView(one, "reef-1", List.of("reef-1", "reef-2"), VIEW_SECONDS);
         LOG.info(() -> "reef-2 rejoined after " + seconds(begin) + " s");
+        long retainedBy = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+        List<String> retained = Collections.synchronizedList(new ArrayList<>());
+        while (retained.isEmpty() && System.nanoTime() < retainedBy) {
+            MqttClient reader = plainClient(reefTwo.mqttUri(), "get-" + run);
+            reader.subscribe("status/" + run, 1, (t, m) -> retained.add(new String(m.getPayload(),
+                    StandardCharsets.UTF_8)));
+            TimeUnit.MILLISECONDS.sleep(500);
+            reader.disconnect();
+            reader.close();
+        }
+        assertEquals(List.of("while away"), List.copyOf(retained), "the rejoined node got the retained messages");
+    }
+
+    private static org.eclipse.paho.client.mqttv3.MqttCallback collector(List<String> into) {
+        return new org.eclipse.paho.client.mqttv3.MqttCallback() {
+            @Override
+            public void connectionLost(Throwable cause) {
+            }
+
+            @Override
+            public void messageArrived(String topic, org.eclipse.paho.client.mqttv3.MqttMessage message) {
+                into.add(new String(message.getPayload(), StandardCharsets.UTF_8));
+            }
+
+            @Override
+            public void deliveryComplete(org.eclipse.paho.client.mqttv3.IMqttDeliveryToken token) {
+            }
+        };
     }
 
     private static MqttClient plainClient(String uri, String clientId) throws MqttException {

@@ -37,6 +37,8 @@ public final class FlowRun {
     private static final Duration DISCONNECT_BOUND = Duration.ofSeconds(5);
 
     private final ClientTransport transport;
+    /** Where the subscribers connect: the publishers' transport, or another server's (another cluster node). */
+    private final ClientTransport subscriberTransport;
     private final ClientSettings base;
     private final Topology topology;
     private final FlowSettings settings;
@@ -55,11 +57,19 @@ public final class FlowRun {
      */
     public FlowRun(ClientTransport transport, ClientSettings base, Topology topology, FlowSettings settings,
                    PayloadFormat format, ClientListeners listeners, Duration replyTimeout, Progress progress) {
+        this(transport, transport, base, topology, settings, format, listeners, replyTimeout, progress);
+    }
+
+    /** Subscribers on {@code subscriberTransport}'s server, publishers on {@code transport}'s. */
+    public FlowRun(ClientTransport transport, ClientTransport subscriberTransport, ClientSettings base,
+                   Topology topology, FlowSettings settings, PayloadFormat format, ClientListeners listeners,
+                   Duration replyTimeout, Progress progress) {
         if (settings.size() < format.minimumSize()) {
             throw new IllegalArgumentException("payload size " + settings.size() + " is below the "
                     + format.minimumSize() + " bytes the stamp needs");
         }
         this.transport = transport;
+        this.subscriberTransport = subscriberTransport;
         this.base = base.withMaxPacketBytes(Math.max(base.maxPacketBytes(), settings.size() + 1_024));
         this.topology = topology;
         this.settings = settings;
@@ -78,7 +88,7 @@ public final class FlowRun {
             subscriberSettings.add(topology.subscriberSettings(s, base.withMaxInflight(1)));
             subscriberFilters.add(topology.subscriptionFilter(s));
         }
-        List<MqttClient> subscribers = connect("subscribers", subscriberSettings,
+        List<MqttClient> subscribers = connect(subscriberTransport, "subscribers", subscriberSettings,
                 s -> listeners.subscriber(s, receivers.get(s)), deadline);
         subscribe(subscribers, subscriberFilters, deadline);
 
@@ -90,7 +100,7 @@ public final class FlowRun {
             publisherSettings.add(topology.publisherSettings(p, base.withMaxInflight(settings.inflight())));
             publisherFilters.add(topology.publisherFilter(p));
         }
-        List<MqttClient> publishers = connect("publishers", publisherSettings,
+        List<MqttClient> publishers = connect(transport, "publishers", publisherSettings,
                 p -> listeners.publisher(p, logs.get(p)), deadline);
         subscribe(publishers, publisherFilters, deadline);
         listeners.settle(deadline, progress);
@@ -127,11 +137,11 @@ public final class FlowRun {
                 window.seconds(), drainSeconds, settings.drain().toNanos() / 1e9, drops, arrived);
     }
 
-    private List<MqttClient> connect(String role, List<ClientSettings> clients,
+    private List<MqttClient> connect(ClientTransport via, String role, List<ClientSettings> clients,
                                      IntFunction<MessageListener> listeners, Deadline deadline)
             throws BenchException, InterruptedException {
         progress.say("connecting %d %s", clients.size(), role);
-        Connector connector = new Connector(transport, settings.connectRate(), settings.maxPendingConnects(),
+        Connector connector = new Connector(via, settings.connectRate(), settings.maxPendingConnects(),
                 progress);
         ConnectOutcome outcome = connector.connectAll(clients, listeners, deadline);
         if (outcome.failures().total() > 0) {

@@ -96,6 +96,11 @@ public record BrokerTarget(InetSocketAddress address, MqttVersion version, Strin
         return new ClientTransport(address, io, threads, connectTimeout);
     }
 
+    /** A transport to another port of the same host (another node of a cluster). */
+    ClientTransport openTransport(int port) {
+        return new ClientTransport(new InetSocketAddress(address.getAddress(), port), io, threads, connectTimeout);
+    }
+
     /** {@code 3.1.1} or {@code 5}, as in the JSON. */
     String mqtt() {
         return version == MqttVersion.MQTT_5 ? "5" : "3.1.1";

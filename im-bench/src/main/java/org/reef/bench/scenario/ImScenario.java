@@ -125,8 +125,13 @@ final class ImScenario implements Scenario {
         ImMessageFormat format = new ImMessageFormat(ImMessageFormat.newTag(runId), topology.senders(),
                 topology.recipients());
         ImListeners listeners = new ImListeners(format);
-        try (ClientTransport transport = target.openTransport()) {
-            FlowRun run = new FlowRun(transport,
+        try (ClientTransport transport = target.openTransport();
+             ClientTransport receiving = setup.receiverPort() == 0 ? null
+                     : target.openTransport(setup.receiverPort())) {
+            if (receiving != null) {
+                progress.say("receiving devices connect to port %d", setup.receiverPort());
+            }
+            FlowRun run = new FlowRun(transport, receiving == null ? transport : receiving,
                     target.clientSettings("bench-" + runId).withMaxPacketBytes(MAX_EVENT_BYTES), topology, settings,
                     format, listeners, target.connectTimeout(), progress);
             FlowOutcome outcome = run.run(deadline);

@@ -21,8 +21,9 @@ import java.util.List;
  *                     {@code --allow-remote})
  * @param parallel     registrations and logins in progress at once
  * @param setupTimeout bound on the whole setup: accounts, tokens, group
+ * @param receiverPort MQTT port the receiving devices connect to (another node of a Reef cluster), 0: --port
  */
-record ImSetup(URI api, String prefix, String password, int parallel, Duration setupTimeout) {
+record ImSetup(URI api, String prefix, String password, int parallel, Duration setupTimeout, int receiverPort) {
 
     static final String PASSWORD_ENV = "BENCH_USER_PASSWORD";
     /** Bound on one HTTP request: a registration waits its turn for the server's hashing threads. */
@@ -38,7 +39,10 @@ record ImSetup(URI api, String prefix, String password, int parallel, Duration s
             OptionSpec.value("user-password", "SECRET", null,
                     "password of those accounts (or set " + PASSWORD_ENV + "; default " + DEFAULT_PASSWORD + ")"),
             OptionSpec.value("setup-parallel", "N", "8", "registrations and logins in progress at once"),
-            OptionSpec.value("setup-timeout", "SECONDS", "600", "bound on the setup (accounts, tokens, group)"));
+            OptionSpec.value("setup-timeout", "SECONDS", "600", "bound on the setup (accounts, tokens, group)"),
+            OptionSpec.value("receiver-port", "PORT", "0",
+                    "MQTT port of the receiving devices, e.g. another node of a Reef cluster (0: --port); the "
+                            + "latency is then cross-node"));
 
     static ImSetup from(Options options, BrokerTarget target) throws UsageException {
         int port = options.integer("http-port", 1, 65_535);
@@ -58,7 +62,8 @@ record ImSetup(URI api, String prefix, String password, int parallel, Duration s
             throw new UsageException("--user-password must have 8 to 128 characters");
         }
         return new ImSetup(ImApi.base(target.address().getAddress(), port), prefix, password,
-                options.integer("setup-parallel", 1, 256), options.seconds("setup-timeout", 1, 86_400));
+                options.integer("setup-parallel", 1, 256), options.seconds("setup-timeout", 1, 86_400),
+                options.integer("receiver-port", 0, 65_535));
     }
 
     String username(String role, int index) {
@@ -69,6 +74,6 @@ record ImSetup(URI api, String prefix, String password, int parallel, Duration s
     @Override
     public String toString() {
         return "ImSetup[api=" + api + ", prefix=" + prefix + ", parallel=" + parallel + ", setupTimeout="
-                + setupTimeout.toSeconds() + "s]";
+                + setupTimeout.toSeconds() + "s, receiverPort=" + receiverPort + "]";
     }
 }

@@ -12,6 +12,7 @@ import jakarta.ejb.Startup;
 import jakarta.ejb.TransactionAttribute;
 import jakarta.ejb.TransactionAttributeType;
 import jakarta.enterprise.concurrent.ManagedThreadFactory;
+import jakarta.resource.ResourceException;
 import org.reef.im.delivery.InboxPump;
 import org.reef.im.moderation.SendRateLimiter;
 import org.reef.mqtt.api.MqttConnection;
@@ -71,6 +72,8 @@ public class ClusterBus {
     static final int MAX_BATCH_BYTES = 1 << 20;
     static final int MAX_BATCH_EVENTS = 10_000;
     static final long REPLY_TIMEOUT_MS = 10_000;
+    /** Retained messages per {@link ClusterEvent.RetainedCopy} event at most. */
+    static final int RETAINED_PER_EVENT = 500;
     /** How long a question to the other nodes waits for their answers. */
     static final long QUERY_TIMEOUT_MS = 2_000;
 
@@ -96,6 +99,13 @@ public class ClusterBus {
     private final BlockingQueue<ClusterEvent> outbox = new LinkedBlockingQueue<>(MAX_QUEUED);
     private volatile boolean running;
     private volatile boolean relayInstalled;
+    private SharedPlacement placement;
+    /** The shared subscriptions this node last reported, and when (nanoTime). */
+    private List<String> reportedShared = List.of();
+    private long sharedReportedAt;
+    private long sharedCheckedAt;
+    /** Whether this node asked the others for their retained messages (once, when it first sees one). */
+    private boolean retainedAsked;
     private Thread sender;
 
     private final AtomicLong sent = new AtomicLong();
@@ -112,6 +122,9 @@ public class ClusterBus {
         dispatcher = dispatchers.createCommandDispatcher(DISPATCHER_ID,
                 new Receiver(context.getBusinessObject(ClusterBus.class)),
                 ClusterBus.class.getClassLoader());
+        String self = dispatchers.getGroup().getLocalMember().getName();
+        placement = new SharedPlacement(self, () -> dispatchers.getGroup().getMembership().getMembers().stream()
+                .map(GroupMember::getName).toList());
         running = true;
         sender = threads.newThread(this::sendLoop);
         sender.setName("reef-cluster-bus");
@@ -123,9 +136,10 @@ public class ClusterBus {
      * Has the resource adapter hand this bus what its clients publish (plain MQTT), for the other nodes' subscribers;
      * tried once a second from the sender thread until the adapter takes it (it may still be starting).
      */
-    private boolean installRelay(MqttRelay relay) {
+    private boolean installRelay(MqttRelay relay, SharedPlacement shared) {
         try (MqttConnection connection = mqtt.getConnection()) {
             connection.relayTo(relay);
+            connection.placeSharedWith(shared);
             return true;
         } catch (Exception e) {
             LOG.log(Level.FINE, "Cluster relay not installed yet: {0}", e.toString());
@@ -136,7 +150,7 @@ public class ClusterBus {
     @PreDestroy
     void stop() {
         if (relayInstalled) {
-            installRelay(null);
+            installRelay(null, null);
         }
         running = false;
         if (sender != null) {
@@ -180,6 +194,56 @@ public class ClusterBus {
         }
     }
 
+    /**
+     * Tells the other nodes which shared subscriptions have members here: when that changed, and every 5 s anyway
+     * (for nodes that joined since). Checked about once a second, from the sender thread.
+     */
+    private void reportSharedGroups() {
+        long now = System.nanoTime();
+        if (!relayInstalled || now - sharedCheckedAt < TimeUnit.SECONDS.toNanos(1)) {
+            return;
+        }
+        sharedCheckedAt = now;
+        try (MqttConnection connection = mqtt.getConnection()) {
+            List<String> filters = connection.sharedFilters().stream().sorted().toList();
+            if (!filters.equals(reportedShared) || now - sharedReportedAt > TimeUnit.SECONDS.toNanos(5)) {
+                send(new ClusterEvent.SharedGroups(dispatchers.getGroup().getLocalMember().getName(), filters));
+                reportedShared = filters;
+                sharedReportedAt = now;
+            }
+        } catch (Exception e) {
+            LOG.log(Level.FINE, "Could not list the shared subscriptions: {0}", e.toString());
+        }
+    }
+
+    /**
+     * Once this node's broker relays and the view has another node: asks for the retained messages the cluster holds
+     * (a node that joins, or comes back, has none of those set before).
+     */
+    private void askForRetained() {
+        if (retainedAsked || !relayInstalled || dispatchers.getGroup().getMembership().getMembers().size() < 2) {
+            return;
+        }
+        retainedAsked = true;
+        send(new ClusterEvent.RetainedWanted(dispatchers.getGroup().getLocalMember().getName()));
+    }
+
+    /** A node asked for the retained messages: the first other node of the view sends them, in parts. */
+    private void retainedWanted(MqttConnection connection, String node) throws ResourceException {
+        String self = dispatchers.getGroup().getLocalMember().getName();
+        String answering = dispatchers.getGroup().getMembership().getMembers().stream().map(GroupMember::getName)
+                .filter(name -> !name.equals(node)).findFirst().orElse(null);
+        if (!self.equals(answering)) {
+            return;
+        }
+        List<byte[]> retained = connection.retainedMessages();
+        for (int from = 0; from < retained.size(); from += RETAINED_PER_EVENT) {
+            send(new ClusterEvent.RetainedCopy(node, retained.subList(from,
+                    Math.min(retained.size(), from + RETAINED_PER_EVENT))));
+        }
+        LOG.info(() -> "Sent " + retained.size() + " retained messages to " + node + ", which joined");
+    }
+
     /** Counters since the deployment started: events sent, events received, events dropped, batches sent. */
     public long[] counters() {
         return new long[]{sent.get(), received.get(), dropped.get(), batches.get()};
@@ -189,8 +253,10 @@ public class ClusterBus {
         List<ClusterEvent> batch = new ArrayList<>();
         while (running) {
             if (!relayInstalled) {
-                relayInstalled = installRelay(message -> send(new ClusterEvent.Relayed(message)));
+                relayInstalled = installRelay(message -> send(new ClusterEvent.Relayed(message)), placement);
             }
+            reportSharedGroups();
+            askForRetained();
             try {
                 ClusterEvent first = outbox.poll(1, TimeUnit.SECONDS);
                 if (first == null) {
@@ -285,6 +351,16 @@ public class ClusterBus {
             if (event instanceof ClusterEvent.Publish publish) {
                 connection.publish(publish.topic(), publish.payload(), publish.qos(), publish.retain(),
                         publish.exceptClientId());
+            } else if (event instanceof ClusterEvent.RetainedWanted wanted) {
+                retainedWanted(connection, wanted.node());
+            } else if (event instanceof ClusterEvent.RetainedCopy copy) {
+                if (copy.node().equals(dispatchers.getGroup().getLocalMember().getName())) {
+                    for (byte[] message : copy.messages()) {
+                        connection.retainCopy(message);
+                    }
+                }
+            } else if (event instanceof ClusterEvent.SharedGroups groups) {
+                placement.reported(groups.node(), groups.filters());
             } else if (event instanceof ClusterEvent.RateSpent spent) {
                 rateLimiter.spentElsewhere(spent.username(), spent.count());
             } else if (event instanceof ClusterEvent.Relayed relayed) {

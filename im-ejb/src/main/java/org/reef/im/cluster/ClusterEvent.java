@@ -46,6 +46,35 @@ public sealed interface ClusterEvent {
     }
 
     /**
+     * The shared subscriptions ({@code $share/g/f}) that have members on the sending node now: every node places
+     * each message for such a group on one node that has members ({@link SharedPlacement}).
+     */
+    record SharedGroups(String node, java.util.List<String> filters) implements ClusterEvent {
+
+        public SharedGroups {
+            filters = java.util.List.copyOf(filters);
+        }
+    }
+
+    /**
+     * A node that has just joined asks for the retained messages the others hold; the first other node of the view
+     * answers with {@link RetainedCopy}.
+     */
+    record RetainedWanted(String node) implements ClusterEvent {
+    }
+
+    /**
+     * Retained messages (the relay's format) for the node {@code node}, which has just joined; the other nodes ignore
+     * it. A topic the node has set a retained message on since keeps that one.
+     */
+    record RetainedCopy(String node, java.util.List<byte[]> messages) implements ClusterEvent {
+
+        public RetainedCopy {
+            messages = java.util.List.copyOf(messages);
+        }
+    }
+
+    /**
      * Close a client's connection wherever it is (disable, logout, token revoked).
      *
      * @param username the user whose session it must be (null: whoever's)

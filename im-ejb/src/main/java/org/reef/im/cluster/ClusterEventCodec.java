@@ -26,6 +26,9 @@ final class ClusterEventCodec {
     private static final int TAKEN_OVER = 4;
     private static final int RELAYED = 5;
     private static final int RATE_SPENT = 6;
+    private static final int SHARED_GROUPS = 7;
+    private static final int RETAINED_WANTED = 8;
+    private static final int RETAINED_COPY = 9;
     /** Bounds a decoder keeps to, whatever the bytes say. */
     private static final int MAX_EVENTS = 1_000_000;
     private static final int MAX_BYTES = 64 * 1024 * 1024;
@@ -64,6 +67,15 @@ final class ClusterEventCodec {
         if (event instanceof ClusterEvent.RateSpent spent) {
             return 8 + spent.username().length();
         }
+        if (event instanceof ClusterEvent.RetainedWanted wanted) {
+            return 8 + wanted.node().length();
+        }
+        if (event instanceof ClusterEvent.RetainedCopy copy) {
+            return 8 + copy.node().length() + copy.messages().stream().mapToInt(m -> 4 + m.length).sum();
+        }
+        if (event instanceof ClusterEvent.SharedGroups groups) {
+            return 8 + groups.node().length() + groups.filters().stream().mapToInt(f -> 2 + f.length()).sum();
+        }
         return 16 + ((ClusterEvent.TakenOver) event).clientId().length();
     }
 
@@ -91,6 +103,23 @@ final class ClusterEventCodec {
             out.writeByte(RATE_SPENT);
             out.writeUTF(spent.username());
             out.writeInt(spent.count());
+        } else if (event instanceof ClusterEvent.RetainedWanted wanted) {
+            out.writeByte(RETAINED_WANTED);
+            out.writeUTF(wanted.node());
+        } else if (event instanceof ClusterEvent.RetainedCopy copy) {
+            out.writeByte(RETAINED_COPY);
+            out.writeUTF(copy.node());
+            out.writeInt(copy.messages().size());
+            for (byte[] message : copy.messages()) {
+                writeBytes(out, message);
+            }
+        } else if (event instanceof ClusterEvent.SharedGroups groups) {
+            out.writeByte(SHARED_GROUPS);
+            out.writeUTF(groups.node());
+            out.writeInt(groups.filters().size());
+            for (String filter : groups.filters()) {
+                out.writeUTF(filter);
+            }
         } else if (event instanceof ClusterEvent.Disconnect disconnect) {
             out.writeByte(DISCONNECT);
             out.writeUTF(disconnect.clientId());
@@ -147,6 +176,27 @@ final class ClusterEventCodec {
             case RATE_SPENT -> {
                 String username = in.readUTF();
                 return new ClusterEvent.RateSpent(username, in.readInt());
+            }
+            case RETAINED_WANTED -> {
+                return new ClusterEvent.RetainedWanted(in.readUTF());
+            }
+            case RETAINED_COPY -> {
+                String node = in.readUTF();
+                int count = bounded(in.readInt(), MAX_EVENTS);
+                List<byte[]> messages = new ArrayList<>(Math.min(count, 1024));
+                for (int i = 0; i < count; i++) {
+                    messages.add(readBytes(in));
+                }
+                return new ClusterEvent.RetainedCopy(node, messages);
+            }
+            case SHARED_GROUPS -> {
+                String node = in.readUTF();
+                int count = bounded(in.readInt(), MAX_EVENTS);
+                List<String> filters = new ArrayList<>(Math.min(count, 1024));
+                for (int i = 0; i < count; i++) {
+                    filters.add(in.readUTF());
+                }
+                return new ClusterEvent.SharedGroups(node, filters);
             }
             case TAKEN_OVER -> {
                 String clientId = in.readUTF();

@@ -32,7 +32,10 @@ class ClusterEventCodecTest {
                 new ClusterEvent.Disconnect("anon", null),
                 new ClusterEvent.TakenOver("dev-1", 1_700_000_000_123L),
                 new ClusterEvent.Relayed(new byte[]{9, 8, 7}),
-                new ClusterEvent.RateSpent("alice", 3));
+                new ClusterEvent.RateSpent("alice", 3),
+                new ClusterEvent.SharedGroups("reef-2", List.of("$share/g/a/#", "$share/h/b")),
+                new ClusterEvent.RetainedWanted("reef-3"),
+                new ClusterEvent.RetainedCopy("reef-3", List.of(new byte[]{1}, new byte[]{2, 3})));
 
         List<ClusterEvent> received = ClusterEventCodec.decode(ClusterEventCodec.encode(sent));
 
@@ -54,6 +57,11 @@ class ClusterEventCodecTest {
         assertEquals(new ClusterEvent.TakenOver("dev-1", 1_700_000_000_123L), received.get(6));
         assertArrayEquals(new byte[]{9, 8, 7}, ((ClusterEvent.Relayed) received.get(7)).message());
         assertEquals(new ClusterEvent.RateSpent("alice", 3), received.get(8));
+        assertEquals(new ClusterEvent.SharedGroups("reef-2", List.of("$share/g/a/#", "$share/h/b")), received.get(9));
+        assertEquals(new ClusterEvent.RetainedWanted("reef-3"), received.get(10));
+        ClusterEvent.RetainedCopy copy = (ClusterEvent.RetainedCopy) received.get(11);
+        assertEquals("reef-3", copy.node());
+        assertArrayEquals(new byte[]{2, 3}, copy.messages().get(1));
     }
 
     @Test

@@ -2,6 +2,8 @@ package org.reef.mqtt.api;
 
 import jakarta.resource.ResourceException;
 
+import java.util.List;
+
 /**
  * A handle for publishing through the adapter's embedded broker. Publishing does not wait for subscribers: it routes
  * the message to the sessions whose subscriptions match and returns.
@@ -87,6 +89,29 @@ public interface MqttConnection extends AutoCloseable {
      * @throws ResourceException if the bytes are not a relayed message
      */
     void routeRelayed(byte[] message) throws ResourceException;
+
+    /**
+     * The retained messages this adapter holds for its clients' topics (not {@code $} topics), in the relay's format:
+     * for another broker of the cluster that has just joined ({@link #retainCopy}).
+     */
+    List<byte[]> retainedMessages() throws ResourceException;
+
+    /**
+     * Keeps a retained message another broker of the cluster holds ({@link #retainedMessages}), unless this adapter
+     * has one for that topic already (set here since, so newer). Nobody is sent it now; later subscribers get it.
+     *
+     * @throws ResourceException if the bytes are not such a message
+     */
+    void retainCopy(byte[] message) throws ResourceException;
+
+    /**
+     * Installs what decides which broker of a cluster delivers each message to a shared subscription with members on
+     * several brokers (null: this broker delivers to its own members, the default).
+     */
+    void placeSharedWith(MqttSharedPlacement placement) throws ResourceException;
+
+    /** The shared subscriptions ({@code $share/{ShareName}/{filter}}) that have members on this broker now. */
+    List<String> sharedFilters() throws ResourceException;
 
     /**
      * How many sessions hold a subscription to exactly this topic filter right now: compared as strings with the

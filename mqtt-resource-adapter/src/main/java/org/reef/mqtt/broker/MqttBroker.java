@@ -20,6 +20,8 @@ import org.reef.mqtt.session.Session;
 import org.reef.mqtt.session.SessionRegistry;
 import org.reef.mqtt.session.SessionStore;
 
+import java.nio.ByteBuffer;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -159,21 +161,84 @@ public final class MqttBroker {
     }
 
     /**
-     * Hands a message a client (or a will) published, routed here already, to the cluster relay if there is one.
-     * A relay that fails loses the message for the other brokers only; it is logged, never thrown at the publisher.
+     * Routes a message a client (or a will) published to this broker's subscribers, then hands it to the cluster relay
+     * if there is one, under one key (the placement of its shared deliveries, the same on every broker).
+     *
+     * @return the number of sessions here it was handed to
      */
-    public void relay(PublishMessage message) {
+    public int routeAndRelay(PublishMessage message) {
+        long key = MessageRouter.newKey();
+        int delivered = router.route(message, null, key);
+        relay(message, key);
+        return delivered;
+    }
+
+    /**
+     * Hands a message routed here already to the cluster relay, if there is one: its key, then the message in the
+     * session store's format. A relay that fails loses the message for the other brokers only; it is logged, never
+     * thrown at the publisher.
+     */
+    private void relay(PublishMessage message, long key) {
         MqttRelay current = relay;
         if (current == null) {
             return;
         }
         try {
-            current.relay(DeliveryCodec.encode(new Delivery(message, message.qos(), message.retain(), List.of()),
-                    System.nanoTime(), System.currentTimeMillis()));
+            byte[] encoded = DeliveryCodec.encode(new Delivery(message, message.qos(), message.retain(), List.of()),
+                    System.nanoTime(), System.currentTimeMillis());
+            current.relay(ByteBuffer.allocate(Long.BYTES + encoded.length).putLong(key).put(encoded).array());
         } catch (RuntimeException e) {
             LOG.log(Level.WARNING, "Cluster relay failed for a message on {0}: {1}",
                     new Object[]{LogSafe.text(message.topic()), e.toString()});
         }
+    }
+
+    /**
+     * The retained messages of the clients' topics (not {@code $} ones, which describe this broker), each as the
+     * relay carries a message, for a broker that joins the cluster ({@link #retainCopied}).
+     */
+    public List<byte[]> retainedForCluster() {
+        List<byte[]> copies = new java.util.ArrayList<>();
+        for (PublishMessage message : retained.matching("#", Integer.MAX_VALUE)) {
+            byte[] encoded = DeliveryCodec.encode(new Delivery(message, message.qos(), true, List.of()),
+                    System.nanoTime(), System.currentTimeMillis());
+            copies.add(ByteBuffer.allocate(Long.BYTES + encoded.length).putLong(0).put(encoded).array());
+        }
+        return copies;
+    }
+
+    /**
+     * Keeps a retained message another broker of the cluster copied ({@link #retainedForCluster}), unless this
+     * broker has one for the topic already (newer). Not routed: nobody is waiting for it.
+     *
+     * @throws IllegalArgumentException if the bytes are not such a copy
+     */
+    public void retainCopied(byte[] bytes) {
+        if (bytes.length <= Long.BYTES) {
+            throw new IllegalArgumentException("too short for a retained message");
+        }
+        retained.retainIfAbsent(DeliveryCodec.decode(Arrays.copyOfRange(bytes, Long.BYTES, bytes.length),
+                System.nanoTime(), System.currentTimeMillis()).message());
+    }
+
+    /**
+     * Routes what another broker of the cluster relayed ({@link #relay}): into the retained messages if retained, then
+     * to the matching subscribers here under the message's key. Not relayed again.
+     *
+     * @throws IllegalArgumentException if the bytes are not a relayed message
+     */
+    public void routeRelayed(byte[] bytes) {
+        if (bytes.length <= Long.BYTES) {
+            throw new IllegalArgumentException("too short for a relayed message");
+        }
+        ByteBuffer buffer = ByteBuffer.wrap(bytes);
+        long key = buffer.getLong();
+        PublishMessage message = DeliveryCodec.decode(Arrays.copyOfRange(bytes, Long.BYTES, bytes.length),
+                System.nanoTime(), System.currentTimeMillis()).message();
+        if (message.retain()) {
+            retained.retain(message);
+        }
+        router.route(message, null, key);
     }
 
     /**

@@ -3,7 +3,10 @@ package org.reef.mqtt.outbound;
 import jakarta.resource.ResourceException;
 import org.reef.mqtt.api.MqttConnection;
 import org.reef.mqtt.api.MqttRelay;
+import org.reef.mqtt.api.MqttSharedPlacement;
 import org.reef.mqtt.session.Delivery;
+
+import java.util.List;
 
 /**
  * A thin handle over a {@link MqttManagedConnection}; it holds no state but the managed connection it is associated
@@ -74,6 +77,29 @@ public class MqttConnectionImpl implements MqttConnection {
             throw new ResourceException("message must not be null");
         }
         current().routeRelayed(message);
+    }
+
+    @Override
+    public List<byte[]> retainedMessages() throws ResourceException {
+        return current().retainedMessages();
+    }
+
+    @Override
+    public void retainCopy(byte[] message) throws ResourceException {
+        if (message == null) {
+            throw new ResourceException("message must not be null");
+        }
+        current().retainCopy(message);
+    }
+
+    @Override
+    public void placeSharedWith(MqttSharedPlacement placement) throws ResourceException {
+        current().placeSharedWith(placement);
+    }
+
+    @Override
+    public List<String> sharedFilters() throws ResourceException {
+        return current().sharedFilters();
     }
 
     @Override

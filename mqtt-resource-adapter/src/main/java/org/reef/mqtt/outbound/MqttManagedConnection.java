@@ -9,10 +9,10 @@ import jakarta.resource.spi.LocalTransaction;
 import jakarta.resource.spi.ManagedConnection;
 import jakarta.resource.spi.ManagedConnectionMetaData;
 import org.reef.mqtt.api.MqttRelay;
+import org.reef.mqtt.api.MqttSharedPlacement;
 import org.reef.mqtt.broker.MqttBroker;
 import org.reef.mqtt.protocol.ClusterTakeover;
 import org.reef.mqtt.session.Delivery;
-import org.reef.mqtt.session.DeliveryCodec;
 import org.reef.mqtt.session.PublishMessage;
 import org.reef.mqtt.session.Session;
 import org.reef.mqtt.topic.TopicException;
@@ -74,17 +74,31 @@ public class MqttManagedConnection implements ManagedConnection {
     }
 
     void routeRelayed(byte[] bytes) throws ResourceException {
-        MqttBroker broker = factory.adapter().requireStarted();
-        PublishMessage message;
         try {
-            message = DeliveryCodec.decode(bytes, System.nanoTime(), System.currentTimeMillis()).message();
+            factory.adapter().requireStarted().routeRelayed(bytes);
         } catch (IllegalArgumentException e) {
             throw new ResourceException("not a relayed message: " + e.getMessage(), e);
         }
-        if (message.retain()) {
-            broker.retained().retain(message);
+    }
+
+    List<byte[]> retainedMessages() throws ResourceException {
+        return factory.adapter().requireStarted().retainedForCluster();
+    }
+
+    void retainCopy(byte[] bytes) throws ResourceException {
+        try {
+            factory.adapter().requireStarted().retainCopied(bytes);
+        } catch (IllegalArgumentException e) {
+            throw new ResourceException("not a retained message: " + e.getMessage(), e);
         }
-        broker.router().route(message);
+    }
+
+    void placeSharedWith(MqttSharedPlacement placement) throws ResourceException {
+        factory.adapter().requireStarted().router().placeSharedWith(placement);
+    }
+
+    List<String> sharedFilters() throws ResourceException {
+        return factory.adapter().requireStarted().router().sharedFilters();
     }
 
     boolean takenOverElsewhere(String clientId, long connectedAtMillis) throws ResourceException {

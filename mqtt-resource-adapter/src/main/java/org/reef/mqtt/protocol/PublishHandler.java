@@ -137,8 +137,7 @@ final class PublishHandler {
             if (qos == 2) {
                 session.receiveQos2(packetId);
             }
-            int delivered = broker.router().route(message);
-            broker.relay(message); // to the cluster's other brokers, if any: their subscribers are not known here
+            int delivered = broker.routeAndRelay(message); // and to a cluster's other brokers, if any
             acknowledge(ctx, connection, packetId, qos, delivered == 0 && !broker.relaying()
                     ? ReasonCodes.NO_MATCHING_SUBSCRIBERS : ReasonCodes.SUCCESS, null);
             return;

@@ -241,7 +241,6 @@ final class SessionLifecycle {
         if (will.retain()) {
             broker.retained().retain(will);
         }
-        broker.router().route(will);
-        broker.relay(will);
+        broker.routeAndRelay(will);
     }
 }

@@ -1,5 +1,6 @@
 package org.reef.mqtt.session;
 
+import org.reef.mqtt.api.MqttSharedPlacement;
 import org.reef.mqtt.topic.MatchVisitor;
 import org.reef.mqtt.topic.SharedGroup;
 import org.reef.mqtt.topic.SubscriptionTree;
@@ -8,6 +9,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ThreadLocalRandom;
 
 /**
  * Routes application messages to the sessions whose subscriptions match their topic.
@@ -21,6 +23,8 @@ public final class MessageRouter {
 
     private final SubscriptionTree<Subscription> subscriptions = new SubscriptionTree<>();
     private final SessionRegistry sessions;
+    /** Which broker of a cluster delivers to a shared group (null: this one, always). */
+    private volatile MqttSharedPlacement placement;
 
     public MessageRouter(SessionRegistry sessions) {
         this.sessions = sessions;
@@ -72,6 +76,30 @@ public final class MessageRouter {
 
     /** Like {@link #route(PublishMessage)}, skipping one client (or none when null). */
     public int route(PublishMessage message, String exceptClientId) {
+        return route(message, exceptClientId, newKey());
+    }
+
+    /** A new message key: what a cluster's brokers agree on to place a message's shared deliveries. */
+    public static long newKey() {
+        return ThreadLocalRandom.current().nextLong();
+    }
+
+    /** Installs where shared deliveries are placed in a cluster (null: every one here). */
+    public void placeSharedWith(MqttSharedPlacement newPlacement) {
+        this.placement = newPlacement;
+    }
+
+    /** The shared subscriptions ({@code $share/g/f}) that have members here. */
+    public List<String> sharedFilters() {
+        return subscriptions.sharedFilters();
+    }
+
+    /**
+     * Like {@link #route(PublishMessage, String)}, with the message's key for the placement of shared deliveries
+     * ({@link MqttSharedPlacement}): the same key on every broker of a cluster that routes this message.
+     */
+    public int route(PublishMessage message, String exceptClientId, long key) {
+        MqttSharedPlacement placer = placement;
         Map<String, Target> targets = new HashMap<>();
         int[] shared = {0};
         subscriptions.match(message.topic(), new MatchVisitor<>() {
@@ -87,6 +115,9 @@ public final class MessageRouter {
 
             @Override
             public void visitShared(SharedGroup<Subscription> group) {
+                if (placer != null && !placedHere(placer, group, key)) {
+                    return; // another broker of the cluster delivers it to the group
+                }
                 if (deliverToOneOf(group, message)) {
                     shared[0]++;
                 }
@@ -101,6 +132,14 @@ public final class MessageRouter {
             }
         }
         return delivered;
+    }
+
+    private static boolean placedHere(MqttSharedPlacement shared, SharedGroup<Subscription> group, long key) {
+        try {
+            return shared.deliverHere(group.topicFilter(), key);
+        } catch (RuntimeException e) {
+            return true; // better twice than never
+        }
     }
 
     private boolean deliverToOneOf(SharedGroup<Subscription> group, PublishMessage message) {

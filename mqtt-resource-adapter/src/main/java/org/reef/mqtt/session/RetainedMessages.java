@@ -56,6 +56,16 @@ public final class RetainedMessages {
     }
 
     /**
+     * Stores a retained message copied from another broker of a cluster, unless this topic has one already (set here
+     * since, so newer): for a broker that joins a cluster and takes the retained messages the others hold.
+     */
+    public synchronized void retainIfAbsent(PublishMessage message) {
+        if (message.payload().length > 0 && !byTopic.containsKey(message.topic())) {
+            store(message, TRUSTED, true);
+        }
+    }
+
+    /**
      * Stores, replaces or (empty payload) clears the topic's retained message.
      *
      * @param owner the user who publishes it ({@link #ANONYMOUS} or null for anonymous clients)

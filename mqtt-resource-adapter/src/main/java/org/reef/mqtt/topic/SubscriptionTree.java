@@ -3,6 +3,7 @@ package org.reef.mqtt.topic;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
@@ -199,6 +200,38 @@ public final class SubscriptionTree<V> {
     /** The number of (filter, subscriber) subscriptions, shared ones included. */
     public int size() {
         return size;
+    }
+
+    /**
+     * The shared subscriptions that have members, each as subscribed ({@code $share/{ShareName}/{filter}}). Walks the
+     * whole tree without a lock: a subscription added or removed meanwhile may or may not be in the list.
+     */
+    public List<String> sharedFilters() {
+        List<String> filters = new ArrayList<>();
+        ArrayList<TopicNode<V>> pending = new ArrayList<>();
+        pending.add(root);
+        while (!pending.isEmpty()) {
+            TopicNode<V> node = pending.remove(pending.size() - 1);
+            ConcurrentHashMap<String, SharedGroup<V>> groups = node.groups;
+            if (groups != null) {
+                groups.values().forEach(group -> {
+                    if (!group.isEmpty()) {
+                        filters.add(group.topicFilter());
+                    }
+                });
+            }
+            ConcurrentHashMap<String, TopicNode<V>> children = node.children;
+            if (children != null) {
+                pending.addAll(children.values());
+            }
+            if (node.singleLevel != null) {
+                pending.add(node.singleLevel);
+            }
+            if (node.multiLevel != null) {
+                pending.add(node.multiLevel);
+            }
+        }
+        return filters;
     }
 
     /** The number of nodes, the root included, so that tests can see that empty nodes are unlinked. */
