@@ -44,30 +44,30 @@ trap stop_reef EXIT
 for port in "$HTTP_ONE" "$HTTP_TWO"; do
     for ((i = 0; i < 120; i++)); do
         members=$(curl -s "http://127.0.0.1:$port/api/v1/cluster" || true)
-        [[ $members == *'"reef-1"'*'"reef-2"'* ]] && break
+        [[ $members == *'"reef-1"'* && $members == *'"reef-2"'* ]] && break
         kill -0 "$REEF_PID" 2>/dev/null || { log "the cluster did not start; see $OUT/reef.log"; exit 1; }
         sleep 2
     done
-    [[ $members == *'"reef-1"'*'"reef-2"'* ]] || { log "no cluster of two on $port within 240 s"; exit 1; }
+    [[ $members == *'"reef-1"'* && $members == *'"reef-2"'* ]] || { log "no cluster of two on $port in 240 s"; exit 1; }
 done
 log "cluster of two up"
 
-bench() { # NAME ARGS...
-    local name=$1
-    shift
+bench() { # NAME SECONDS ARGS...
+    local name=$1 seconds=$2
+    shift 2
     java -jar "$OUT/im-bench.jar" im-chat --port "$MQTT_ONE" --http-port "$HTTP_ONE" --user-prefix clat \
-        --pairs "$PAIRS" --rate "$RATE" --warmup 3 --duration "$DURATION" --drain 10 "$@" \
+        --pairs "$PAIRS" --rate "$RATE" --warmup 3 --duration "$seconds" --drain 10 "$@" \
         >"$OUT/$name.out" 2>"$OUT/$name.err" || log "$name ended with status $?"
     grep -m1 '^{' "$OUT/$name.out" >"$OUT/$name.json" || echo null >"$OUT/$name.json"
 }
 log "warm-up (accounts, JIT on both nodes)"
-bench warmup-same --duration 10
-bench warmup-cross --duration 10 --receiver-port "$MQTT_TWO"
+bench warmup-same 10
+bench warmup-cross 10 --receiver-port "$MQTT_TWO"
 for ((r = 1; r <= ROUNDS; r++)); do
     log "round $r: receivers on reef-1 (same node)"
-    bench "same-$r"
+    bench "same-$r" "$DURATION"
     log "round $r: receivers on reef-2 (cross node)"
-    bench "cross-$r" --receiver-port "$MQTT_TWO"
+    bench "cross-$r" "$DURATION" --receiver-port "$MQTT_TWO"
 done
 
 python3 - "$OUT" "$ROUNDS" <<'EOF'

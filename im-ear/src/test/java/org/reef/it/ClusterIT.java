@@ -373,8 +373,25 @@ class ClusterIT {
         onTwo.device(jon, jonToken, "phone", false, true); // a persistent session on reef-2
         assertTrue(presence(jon, ivyToken).getBoolean("online"));
 
+        // jon's tablet on reef-2 is sending to ivy when reef-2 is killed: whatever it got an ack for is stored
+        ImUsers.Device jonTablet = onTwo.device(jon, jonToken, "tablet");
+        Thread load = new Thread(() -> {
+            try {
+                for (int i = 0; i < 25; i++) {
+                    jonTablet.publish("im/send", send("user:" + ivy, "under load " + i, "load-" + i));
+                    TimeUnit.MILLISECONDS.sleep(40);
+                }
+            } catch (Exception e) {
+                LOG.info(() -> "the load stopped with the node: " + e);
+            }
+        });
+        load.start();
+        TimeUnit.MILLISECONDS.sleep(400);
         two.kill();
         long killed = System.nanoTime();
+        load.join(20_000);
+        List<JsonObject> acks = jonTablet.drain(200).stream().filter(e -> "ack".equals(e.getString("type", "")))
+                .toList();
         awaitView(one, "reef-1", List.of("reef-1"), LOSS_NOTICED_SECONDS);
         LOG.info(() -> "reef-1 noticed the kill of reef-2 in "
                 + TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - killed) + " ms");
@@ -385,6 +402,14 @@ class ClusterIT {
         assertFalse(presence(jon, ivyToken).getBoolean("online"), "jon went offline with reef-2");
         LOG.info(() -> "jon offline on reef-1 " + TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - killed)
                 + " ms after the kill");
+        assertFalse(acks.isEmpty(), "some sends were acknowledged before the kill");
+        List<String> stored = reefOne.history(acks.get(0).getString("conversation"), ivyToken).stream()
+                .map(m -> m.getString("clientMsgId", "")).toList();
+        for (JsonObject ack : acks) {
+            assertTrue(stored.contains(ack.getString("clientMsgId")), "acknowledged, so stored: " + ack);
+        }
+        LOG.info(() -> acks.size() + " sends acknowledged by reef-2 before its kill, all in the history on reef-1 ("
+                + stored.size() + " stored)");
 
         for (int i = 0; i < 3; i++) {
             ivyLaptop.publish("im/send", send("user:" + jon, "while away " + i, "k-" + i));
