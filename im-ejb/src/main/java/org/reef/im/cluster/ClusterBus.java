@@ -5,7 +5,6 @@ import jakarta.annotation.PreDestroy;
 import jakarta.annotation.Resource;
 import jakarta.ejb.ConcurrencyManagement;
 import jakarta.ejb.ConcurrencyManagementType;
-import jakarta.ejb.EJB;
 import jakarta.ejb.SessionContext;
 import jakarta.ejb.Singleton;
 import jakarta.ejb.Startup;
@@ -35,6 +34,7 @@ import java.util.Set;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
@@ -86,11 +86,8 @@ public class ClusterBus {
     @Resource
     private SessionContext context;
 
-    @EJB
-    private InboxPump pump;
-
-    @EJB
-    private SendRateLimiter rateLimiter;
+    // InboxPump and SendRateLimiter use this bean; it looks them up when an event for them arrives rather than having
+    // them injected, so that there is no dependency cycle to upset the order in which the beans stop
 
     @Resource(lookup = MqttConnectionFactory.JNDI_NAME)
     private MqttConnectionFactory mqtt;
@@ -108,6 +105,7 @@ public class ClusterBus {
     private boolean retainedAsked;
     private Thread sender;
 
+    private final Map<Class<?>, Object> beans = new ConcurrentHashMap<>();
     private final AtomicLong sent = new AtomicLong();
     private final AtomicLong received = new AtomicLong();
     private final AtomicLong dropped = new AtomicLong();
@@ -315,6 +313,12 @@ public class ClusterBus {
         }
     }
 
+    /** A bean of this module, by its class name (java:module), looked up once. */
+    private <T> T local(Class<T> type) {
+        return type.cast(beans.computeIfAbsent(type,
+                t -> context.lookup("java:module/" + t.getSimpleName() + "!" + t.getName())));
+    }
+
     /** Applies a batch from another node to this node's clients (the dispatcher's {@link Receiver} calls it). */
     public void apply(byte[] data) {
         List<ClusterEvent> events;
@@ -333,7 +337,7 @@ public class ClusterBus {
                     continue;
                 }
                 if (!entries.isEmpty()) { // keep the order of inbox entries and publishes
-                    pump.deliverLocally(List.copyOf(entries));
+                    local(InboxPump.class).deliverLocally(List.copyOf(entries));
                     entries.clear();
                 }
                 applyOne(connection, event);
@@ -342,7 +346,7 @@ public class ClusterBus {
             LOG.log(Level.WARNING, "Could not apply cluster events: {0}", e.toString());
         }
         if (!entries.isEmpty()) {
-            pump.deliverLocally(entries);
+            local(InboxPump.class).deliverLocally(entries);
         }
     }
 
@@ -362,7 +366,7 @@ public class ClusterBus {
             } else if (event instanceof ClusterEvent.SharedGroups groups) {
                 placement.reported(groups.node(), groups.filters());
             } else if (event instanceof ClusterEvent.RateSpent spent) {
-                rateLimiter.spentElsewhere(spent.username(), spent.count());
+                local(SendRateLimiter.class).spentElsewhere(spent.username(), spent.count());
             } else if (event instanceof ClusterEvent.Relayed relayed) {
                 connection.routeRelayed(relayed.message());
             } else if (event instanceof ClusterEvent.Disconnect disconnect) {
