@@ -157,6 +157,19 @@ class ClusterIT {
                     && "hello group".equals(e.getString("body", "")));
             assertEquals(conversation, event.getString("conversation"));
         }
+
+        // what travelled is counted: reef_cluster_events_total on each node's management port
+        for (StandaloneWildFly node : List.of(one, two)) {
+            String metrics = java.net.http.HttpClient.newHttpClient().send(java.net.http.HttpRequest.newBuilder(
+                    java.net.URI.create("http://127.0.0.1:" + node.managementPort() + "/prometheus")).build(),
+                    HttpResponse.BodyHandlers.ofString()).body();
+            for (String direction : List.of("sent", "received")) {
+                double events = metrics.lines().filter(l -> l.startsWith("reef_cluster_events_total{")
+                        && l.contains("direction=\"" + direction + "\"")).mapToDouble(
+                        l -> Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1))).sum();
+                assertTrue(events > 0, "events " + direction + " on " + node.managementPort() + ": " + events);
+            }
+        }
     }
 
     @Test
@@ -364,6 +377,128 @@ class ClusterIT {
 
     @Test
     @Order(7)
+    void aRollingRestartUnderLoadLosesNothingAcknowledged() throws Exception {
+        String receiver = reefOne.register("rcv");
+        String receiverToken = reefOne.token(receiver);
+        List<RollingSender> senders = new ArrayList<>();
+        for (int i = 0; i < 3; i++) {
+            String name = reefOne.register("roll");
+            senders.add(new RollingSender(name, reefOne.token(name), receiver, i % 2 == 0 ? 1 : 0));
+        }
+        senders.forEach(Thread::start);
+        TimeUnit.SECONDS.sleep(2);
+        for (StandaloneWildFly node : List.of(two, one)) { // one by one, each back before the next goes
+            long stopping = System.nanoTime();
+            node.stop();
+            node.start();
+            awaitView(one, "reef-1", List.of("reef-1", "reef-2"), VIEW_SECONDS);
+            awaitView(two, "reef-2", List.of("reef-1", "reef-2"), VIEW_SECONDS);
+            LOG.info(() -> "restarted a node under load in " + seconds(stopping) + " s");
+        }
+        TimeUnit.SECONDS.sleep(2);
+        for (RollingSender sender : senders) {
+            sender.finish();
+        }
+        int acknowledged = 0;
+        for (RollingSender sender : senders) {
+            if (sender.acked.isEmpty()) {
+                continue;
+            }
+            String conversation = sender.conversation;
+            List<String> stored = reefOne.history(conversation, receiverToken).stream()
+                    .map(m -> m.getString("clientMsgId", "")).toList();
+            for (String id : sender.acked) {
+                assertTrue(stored.contains(id), "acknowledged, so stored: " + id);
+            }
+            assertEquals(stored.size(), new java.util.HashSet<>(stored).size(), "nothing stored twice");
+            acknowledged += sender.acked.size();
+        }
+        assertTrue(acknowledged >= 30, "the senders kept sending through the restarts: " + acknowledged);
+        int total = acknowledged;
+        LOG.info(() -> total + " sends acknowledged during the rolling restart, all stored; reconnects: "
+                + senders.stream().mapToInt(sender -> sender.reconnects).sum());
+    }
+
+    /**
+     * A user's device that sends to one receiver every 300 ms, and when its node goes away reconnects to the other one
+     * (as through a load balancer) and goes on; records the clientMsgIds the server acknowledged.
+     */
+    private final class RollingSender extends Thread {
+        final String username;
+        final String token;
+        final String receiver;
+        final List<String> acked = Collections.synchronizedList(new ArrayList<>());
+        volatile String conversation;
+        volatile int reconnects;
+        private volatile boolean running = true;
+        private int node;
+
+        RollingSender(String username, String token, String receiver, int node) {
+            super("rolling-" + username);
+            this.username = username;
+            this.token = token;
+            this.receiver = receiver;
+            this.node = node;
+            setDaemon(true);
+        }
+
+        @Override
+        public void run() {
+            ImUsers.Device device = null;
+            int sent = 0;
+            long giveUp = System.nanoTime() + TimeUnit.MINUTES.toNanos(5);
+            while (running && System.nanoTime() < giveUp) {
+                try {
+                    if (device != null && !device.client.isConnected()) {
+                        collect(device);
+                        device = null;
+                        node = 1 - node; // its node went away: the load balancer sends it to the other one
+                        reconnects++;
+                    }
+                    if (device == null) {
+                        device = (node == 0 ? onOne : onTwo).device(username, token, "roll");
+                    }
+                    device.publish("im/send", send("user:" + receiver, "roll " + sent, username + "-" + sent));
+                    sent++;
+                    collect(device);
+                    TimeUnit.MILLISECONDS.sleep(300);
+                } catch (InterruptedException e) {
+                    return;
+                } catch (Exception e) {
+                    if (device == null) {
+                        node = 1 - node; // could not connect there: try the other node next
+                    }
+                    try {
+                        TimeUnit.MILLISECONDS.sleep(500);
+                    } catch (InterruptedException interrupted) {
+                        return;
+                    }
+                }
+            }
+            if (device != null) {
+                collect(device);
+            }
+        }
+
+        private void collect(ImUsers.Device device) {
+            JsonObject event;
+            while ((event = device.events.poll()) != null) {
+                if ("ack".equals(event.getString("type", ""))) {
+                    acked.add(event.getString("clientMsgId"));
+                    conversation = event.getString("conversation");
+                }
+            }
+        }
+
+        void finish() throws InterruptedException {
+            TimeUnit.SECONDS.sleep(1); // the last acks
+            running = false;
+            join(30_000);
+        }
+    }
+
+    @Test
+    @Order(8)
     void aKilledNodeIsNoticedItsDevicesMoveAndGetTheirBacklogAndItRejoins() throws Exception {
         String ivy = reefOne.register("ivy");
         String jon = reefTwo.register("jon");

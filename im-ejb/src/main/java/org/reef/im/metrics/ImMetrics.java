@@ -13,6 +13,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.context.Initialized;
 import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
+import org.reef.im.cluster.ClusterBus;
 import org.reef.im.delivery.InboxPump;
 import org.reef.im.error.ImError;
 import org.reef.im.moderation.RefusalCounter;
@@ -70,6 +71,9 @@ public class ImMetrics {
     @Inject
     private InboxPump pump;
 
+    @Inject
+    private ClusterBus cluster;
+
     private MqttStatistics broker;
     private Counter storedDirect;
     private Counter storedGroup;
@@ -111,6 +115,10 @@ public class ImMetrics {
             counter("reef.im.refusals", Tags.of("code", error.code()), m -> m.refusals.count(error));
         }
         gauge("reef.im.devices.online", Tags.empty(), m -> m.pump.activeDevices());
+        counter("reef.cluster.events", Tags.of("direction", "sent"), m -> m.cluster.counters()[0]);
+        counter("reef.cluster.events", Tags.of("direction", "received"), m -> m.cluster.counters()[1]);
+        counter("reef.cluster.events", Tags.of("direction", "dropped"), m -> m.cluster.counters()[2]);
+        counter("reef.cluster.batches", Tags.empty(), m -> m.cluster.counters()[3]);
         storedDirect = registry.counter("reef.im.messages.stored", Tags.of("kind", "direct"));
         storedGroup = registry.counter("reef.im.messages.stored", Tags.of("kind", "group"));
         meters.add(storedDirect);

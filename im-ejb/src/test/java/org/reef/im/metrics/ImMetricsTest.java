@@ -98,6 +98,7 @@ class ImMetricsTest {
         set(metrics, "mqtt", new FakeFactory(broker));
         set(metrics, "refusals", refusals);
         set(metrics, "pump", new InboxPump());
+        set(metrics, "cluster", new org.reef.im.cluster.ClusterBus());
         metrics.register();
         assertTrue(registry.getMeters().size() > 40, "meters: " + registry.getMeters().size());
         return metrics;
