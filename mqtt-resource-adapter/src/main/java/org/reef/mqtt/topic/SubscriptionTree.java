@@ -8,6 +8,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Consumer;
 
 /**
  * The subscriptions of all sessions, as a trie with one node per topic filter level, matched on every PUBLISH.
@@ -208,10 +209,7 @@ public final class SubscriptionTree<V> {
      */
     public List<String> sharedFilters() {
         List<String> filters = new ArrayList<>();
-        ArrayList<TopicNode<V>> pending = new ArrayList<>();
-        pending.add(root);
-        while (!pending.isEmpty()) {
-            TopicNode<V> node = pending.remove(pending.size() - 1);
+        forEachNode(node -> {
             ConcurrentHashMap<String, SharedGroup<V>> groups = node.groups;
             if (groups != null) {
                 groups.values().forEach(group -> {
@@ -220,6 +218,26 @@ public final class SubscriptionTree<V> {
                     }
                 });
             }
+        });
+        return filters;
+    }
+
+    /** The number of nodes, the root included, so that tests can see that empty nodes are unlinked. */
+    int nodeCount() {
+        synchronized (writeLock) {
+            int[] count = {0};
+            forEachNode(node -> count[0]++);
+            return count[0];
+        }
+    }
+
+    /** Visits every node of the tree, the root included, depth first. */
+    private void forEachNode(Consumer<TopicNode<V>> action) {
+        ArrayList<TopicNode<V>> pending = new ArrayList<>();
+        pending.add(root);
+        while (!pending.isEmpty()) {
+            TopicNode<V> node = pending.remove(pending.size() - 1);
+            action.accept(node);
             ConcurrentHashMap<String, TopicNode<V>> children = node.children;
             if (children != null) {
                 pending.addAll(children.values());
@@ -230,31 +248,6 @@ public final class SubscriptionTree<V> {
             if (node.multiLevel != null) {
                 pending.add(node.multiLevel);
             }
-        }
-        return filters;
-    }
-
-    /** The number of nodes, the root included, so that tests can see that empty nodes are unlinked. */
-    int nodeCount() {
-        synchronized (writeLock) {
-            int count = 0;
-            ArrayList<TopicNode<V>> pending = new ArrayList<>();
-            pending.add(root);
-            while (!pending.isEmpty()) {
-                TopicNode<V> node = pending.remove(pending.size() - 1);
-                count++;
-                ConcurrentHashMap<String, TopicNode<V>> children = node.children;
-                if (children != null) {
-                    pending.addAll(children.values());
-                }
-                if (node.singleLevel != null) {
-                    pending.add(node.singleLevel);
-                }
-                if (node.multiLevel != null) {
-                    pending.add(node.multiLevel);
-                }
-            }
-            return count;
         }
     }
 
