@@ -337,7 +337,7 @@ public class ClusterBus {
                     continue;
                 }
                 if (!entries.isEmpty()) { // keep the order of inbox entries and publishes
-                    local(InboxPump.class).deliverLocally(List.copyOf(entries));
+                    deliverLocally(List.copyOf(entries));
                     entries.clear();
                 }
                 applyOne(connection, event);
@@ -346,7 +346,17 @@ public class ClusterBus {
             LOG.log(Level.WARNING, "Could not apply cluster events: {0}", e.toString());
         }
         if (!entries.isEmpty()) {
+            deliverLocally(entries);
+        }
+    }
+
+    /** Hands inbox entries to this node's pump; a failure is logged and the batch's other events still applied. */
+    private void deliverLocally(List<InboxPump.NewEntry> entries) {
+        try {
             local(InboxPump.class).deliverLocally(entries);
+        } catch (RuntimeException e) {
+            LOG.log(Level.WARNING, "Could not deliver {0} inbox entries from another node; the devices catch up "
+                    + "from the database: {1}", new Object[]{entries.size(), e.toString()});
         }
     }
 

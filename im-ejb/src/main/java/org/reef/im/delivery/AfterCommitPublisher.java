@@ -22,7 +22,8 @@ import java.util.logging.Logger;
  *
  * <p>Publishing waits for the caller's transaction to commit (an interposed {@link Synchronization}), so a client
  * never sees a message that was rolled back; outside a transaction it publishes at once. In a cluster every publish
- * and disconnect also goes to the other nodes ({@link ClusterBus}), for their clients.
+ * and disconnect also goes to the other nodes ({@link ClusterBus}), for their clients: queued first, so that a local
+ * failure does not keep it from them.
  */
 @Stateless
 @TransactionAttribute(TransactionAttributeType.SUPPORTS)
@@ -47,8 +48,8 @@ public class AfterCommitPublisher {
     /** Like {@link #publishAfterCommit(String, byte[], int)}, except to one client (null: to all). */
     public void publishAfterCommit(String topic, byte[] payload, int qos, String exceptClientId) {
         afterCommit("publish to " + topic, connection -> {
-            connection.publish(topic, payload, qos, false, exceptClientId);
             cluster.send(new ClusterEvent.Publish(topic, payload, qos, false, exceptClientId));
+            connection.publish(topic, payload, qos, false, exceptClientId);
         });
     }
 
@@ -65,10 +66,10 @@ public class AfterCommitPublisher {
             if (!publications.isEmpty()) {
                 run("publish " + publications.size() + " messages", connection -> {
                     for (Publication publication : publications) {
-                        connection.publish(publication.topic(), publication.payload(), publication.qos(), false,
-                                null);
                         cluster.send(new ClusterEvent.Publish(publication.topic(), publication.payload(),
                                 publication.qos(), false, null));
+                        connection.publish(publication.topic(), publication.payload(), publication.qos(), false,
+                                null);
                     }
                 });
             }
@@ -91,24 +92,24 @@ public class AfterCommitPublisher {
     /** Sets a topic's retained message (and publishes it) after the current transaction commits. */
     public void retainAfterCommit(String topic, byte[] payload) {
         afterCommit("retain on " + topic, connection -> {
-            connection.publish(topic, payload, 1, true);
             cluster.send(new ClusterEvent.Publish(topic, payload, 1, true, null));
+            connection.publish(topic, payload, 1, true);
         });
     }
 
     /** Closes a client's connection after the current transaction commits. */
     public void disconnectAfterCommit(String clientId) {
         afterCommit("disconnect " + clientId, connection -> {
-            connection.disconnect(clientId);
             cluster.send(new ClusterEvent.Disconnect(clientId, null));
+            connection.disconnect(clientId);
         });
     }
 
     /** Once committed, closes the client's connection if its session runs as this user (never someone else's). */
     public void disconnectAfterCommit(String clientId, String username) {
         afterCommit("disconnect " + clientId, connection -> {
-            connection.disconnect(clientId, username);
             cluster.send(new ClusterEvent.Disconnect(clientId, username));
+            connection.disconnect(clientId, username);
         });
     }
 
