@@ -28,17 +28,18 @@ final class BatchLocks {
 
     /**
      * @param conversations the conversations the batch sends to (some may not exist yet)
-     * @param users         users the batch writes to besides the members of those conversations (the two users of a
-     *                      direct conversation that does not exist yet)
+     * @param withMembers   those of them whose members' accounts are to be locked (groups)
+     * @param users         users the batch writes to besides the members of those (the two users of each direct
+     *                      conversation: known without reading its members, and it may not exist yet)
      */
-    static void lock(Connection connection, Collection<String> conversations, Collection<String> users)
-            throws SQLException {
+    static void lock(Connection connection, Collection<String> conversations, Collection<String> withMembers,
+                     Collection<String> users) throws SQLException {
         try (PreparedStatement statement = connection.prepareStatement(CONVERSATIONS)) {
             statement.setArray(1, connection.createArrayOf("varchar", conversations.toArray()));
             drain(statement);
         }
         try (PreparedStatement statement = connection.prepareStatement(ACCOUNTS)) {
-            statement.setArray(1, connection.createArrayOf("varchar", conversations.toArray()));
+            statement.setArray(1, connection.createArrayOf("varchar", withMembers.toArray()));
             statement.setArray(2, connection.createArrayOf("varchar", users.toArray()));
             drain(statement);
         }

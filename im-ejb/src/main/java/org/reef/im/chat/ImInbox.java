@@ -3,6 +3,7 @@ package org.reef.im.chat;
 import jakarta.annotation.Resource;
 import jakarta.ejb.EJB;
 import jakarta.ejb.Stateless;
+import jakarta.inject.Inject;
 import org.reef.im.config.ImSettings;
 import org.reef.im.delivery.AfterCommitPublisher;
 import org.reef.im.delivery.Events;
@@ -36,7 +37,7 @@ public class ImInbox {
     @EJB
     private MessagingService messaging;
 
-    @EJB
+    @Inject
     private DirectMessaging direct;
 
     @Resource(lookup = "java:jboss/datasources/ReefDS")
@@ -65,11 +66,12 @@ public class ImInbox {
     public List<MqttAck> handleAll(List<MqttInboundMessage> messages) {
         MqttAck[] acks = new MqttAck[messages.size()];
         SendCommand[] commands = new SendCommand[messages.size()];
+        int maxBodyBytes = settings.maxBodyBytes();
         for (int i = 0; i < acks.length; i++) {
             MqttInboundMessage message = messages.get(i);
             if (message.username() != null && message.topic().equals("im/send")) {
                 try {
-                    commands[i] = SendCommand.parse(message.payload(), true, settings.maxBodyBytes());
+                    commands[i] = SendCommand.parse(message.payload(), true, maxBodyBytes);
                 } catch (ImException e) {
                     acks[i] = refused(message, null, e);
                 }
@@ -104,6 +106,7 @@ public class ImInbox {
      */
     private void lockAhead(List<MqttInboundMessage> messages, SendCommand[] commands) {
         Set<String> conversations = new TreeSet<>();
+        Set<String> withMembers = new TreeSet<>(); // whose members' accounts to lock: a direct one's are in users
         Set<String> users = new TreeSet<>();
         int sends = 0;
         for (int i = 0; i < commands.length; i++) {
@@ -121,6 +124,8 @@ public class ImInbox {
                 if (target.kind() == Conversations.Kind.DIRECT) {
                     users.add(sender);
                     users.add(target.name());
+                } else {
+                    withMembers.add(target.conversation());
                 }
                 sends++;
             } catch (ImException e) {
@@ -131,7 +136,7 @@ public class ImInbox {
             return;
         }
         try (Connection connection = dataSource.getConnection()) {
-            BatchLocks.lock(connection, conversations, users);
+            BatchLocks.lock(connection, conversations, withMembers, users);
         } catch (SQLException e) {
             throw new IllegalStateException("locking the rows of a batch failed: " + e.getMessage(), e);
         }

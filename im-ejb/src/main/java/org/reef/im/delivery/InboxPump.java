@@ -71,7 +71,12 @@ public class InboxPump {
     private final ConcurrentMap<String, Set<String>> devicesOfUser = new ConcurrentHashMap<>();
     /** Confirmed positions not yet written, by device. */
     private final ConcurrentMap<String, Ack> pendingAcks = new ConcurrentHashMap<>();
-    /** The newest inbox position each user is known to have (from the entries committed here). */
+    /**
+     * The newest inbox position each user is known to have: from the entries committed here or on another node
+     * ({@link #newEntries}, {@link #deliverLocally}), and from reading an inbox to its end. A device whose cursor has
+     * reached it is not read from the database again until it grows: its delivery reports (a PUBACK each) then cost
+     * no query.
+     */
     private final ConcurrentMap<String, Long> newestPosition = new ConcurrentHashMap<>();
 
     /** A device's confirmed position, with the user it belongs to (a client id may change hands). */
@@ -443,9 +448,16 @@ public class InboxPump {
             replaceOversized(cursor);
         }
         while (cursor.active() && cursor.outstanding.size() < WINDOW) {
+            Long newest = newestPosition.get(cursor.username);
+            if (newest != null && cursor.sent >= newest) {
+                return; // caught up with every entry committed since this node started: nothing to read
+            }
             List<InboxService.Item> items = inbox.after(cursor.username, cursor.sent,
                     Math.min(BATCH, WINDOW - cursor.outstanding.size()));
             if (items.isEmpty()) {
+                // Nothing newer in the database: what is committed later reaches newEntries (here, or from another
+                // node), which raises the user's newest position and pumps whoever is behind it.
+                newestPosition.merge(cursor.username, cursor.sent, Math::max);
                 return;
             }
             try (MqttConnection connection = mqtt.getConnection()) {
