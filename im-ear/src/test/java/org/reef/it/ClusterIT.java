@@ -328,6 +328,10 @@ class ClusterIT {
         String token = reefOne.token(hal);
         ImUsers.Device onFirst = onOne.device(hal, token, "desk");
         ImUsers.Device onSecond = onTwo.device(hal, token, "phone");
+        String ivy = reefOne.register("ivy");
+        ImUsers.Device ivyDesk = onOne.device(ivy, reefOne.token(ivy), "desk");
+        ivyDesk.publish("im/send", send("user:" + hal, "before", "dis-0")); // reef-1 now knows hal as enabled
+        assertEquals("ack", ivyDesk.await(e -> "dis-0".equals(e.getString("clientMsgId", ""))).getString("type"));
         String adminToken = adminToken();
         HttpResponse<String> disabled = reefTwo.post("/admin/users/" + hal + "/disable",
                 Json.createObjectBuilder().build(), adminToken);
@@ -339,6 +343,11 @@ class ClusterIT {
         }
         assertFalse(onSecond.client.isConnected(), "closed on reef-2, where the request was made");
         assertFalse(onFirst.client.isConnected(), "closed on reef-1 too");
+        // reef-1 heard of the disable from reef-2 (its send checks are cached): a message to hal is refused there
+        ivyDesk.publish("im/send", send("user:" + hal, "after", "dis-1"));
+        JsonObject verdict = ivyDesk.await(e -> "dis-1".equals(e.getString("clientMsgId", "")));
+        assertEquals("error", verdict.getString("type"), verdict.toString());
+        assertEquals("unknown_recipient", verdict.getString("code"));
     }
 
     @Test

@@ -139,6 +139,14 @@ class ModerationIT {
         assertEquals(204, Reef.delete("/users/me/blocks/" + alice, bobToken).statusCode());
         aliceDevice.publish("im/send", text("user:" + bob, "hello again", "b-2"));
         assertEquals("hello again", bobDevice.awaitType("message").getString("body"));
+
+        // the server now knows (and keeps) that bob blocks nobody: blocking again must reach that knowledge
+        assertEquals(204, Reef.put("/users/me/blocks/" + alice, "", bobToken).statusCode());
+        aliceDevice.publish("im/send", text("user:" + bob, "and again?", "b-3"));
+        JsonObject again = aliceDevice.awaitType("error");
+        assertEquals("blocked", again.getString("code"));
+        assertEquals("b-3", again.getString("clientMsgId"));
+        assertTrue(bobDevice.drain(300).isEmpty(), "nothing after the new block");
     }
 
     @Test
@@ -190,6 +198,8 @@ class ModerationIT {
         assertEquals(200, sessions.statusCode(), sessions.body());
         assertTrue(sessions.body().contains("\"" + carol + "-phone\""), sessions.body());
         assertEquals(403, Reef.get("/admin/sessions", carolToken).statusCode());
+        bobDevice.publish("im/send", text("user:" + carol, "before", "d-0")); // the server now knows carol as enabled
+        assertEquals("before", carolDevice.awaitType("message").getString("body"));
 
         HttpResponse<String> disabled = Reef.post("/admin/users/" + carol + "/disable", "", adminToken);
         assertEquals(200, disabled.statusCode(), disabled.body());
@@ -211,6 +221,10 @@ class ModerationIT {
         assertEquals(200, Reef.post("/admin/users/" + carol + "/enable", "", adminToken).statusCode());
         String fresh = users.token(carol);
         assertEquals(200, Reef.get("/conversations", fresh).statusCode());
+        bobDevice.publish("im/send", text("user:" + carol, "welcome back", "d-2"));
+        JsonObject ack = bobDevice.await(e -> "ack".equals(e.getString("type")) && "d-2".equals(
+                e.getString("clientMsgId", "")));
+        assertEquals(2, ack.getJsonNumber("seq").longValue(), "stored right after d-0, nothing between");
     }
 
     @Test

@@ -21,9 +21,9 @@ import java.util.Set;
 /**
  * The database side of a batch of direct messages, in plain JDBC on the caller's transaction: a few set-based
  * statements per batch, whatever its size, instead of several per message. What every send of the batch needs to
- * know is read in one query each (accounts, blocks, earlier sends with the same {@code clientMsgId}), and the
- * messages are stored in one statement that takes each conversation's next seqs and each user's next inbox positions
- * (rows locked in name order), inserts the messages and appends them to the inboxes.
+ * know is read in one query each (accounts and blocks that the cache lacks, earlier sends with the same
+ * {@code clientMsgId}), and the messages are stored in one statement that takes each conversation's next seqs and
+ * each user's next inbox positions (rows locked in name order), inserts the messages and appends them to the inboxes.
  */
 final class DirectBatchStore {
 
@@ -85,8 +85,7 @@ final class DirectBatchStore {
 
     private static final String ACCOUNTS = "select username, disabled from account where username = any(?)";
 
-    private static final String BLOCKS = "select blocker, blocked from user_block "
-            + "where (blocker, blocked) in (select * from unnest(?::varchar[], ?::varchar[]))";
+    private static final String BLOCKS = "select blocker, blocked from user_block where blocker = any(?)";
 
     private static final String EARLIER = "select id, conversation_id, seq, sender, recipient, kind, body, "
             + "client_msg_id, sent_at from message "
@@ -119,15 +118,17 @@ final class DirectBatchStore {
         return disabled;
     }
 
-    /** Which of these (blocker, blocked) pairs are blocks, as {@link #pair} keys. */
-    Set<String> blocks(List<String> blockers, List<String> blocked) throws SQLException {
-        Set<String> found = new HashSet<>();
+    /** Whom each of these users blocks (an empty set for one who blocks nobody). */
+    Map<String, Set<String>> blocksOf(Collection<String> blockers) throws SQLException {
+        Map<String, Set<String>> found = new HashMap<>();
+        for (String blocker : blockers) {
+            found.put(blocker, new HashSet<>());
+        }
         try (PreparedStatement statement = connection.prepareStatement(BLOCKS)) {
             statement.setArray(1, varchars(blockers));
-            statement.setArray(2, varchars(blocked));
             try (ResultSet rows = statement.executeQuery()) {
                 while (rows.next()) {
-                    found.add(pair(rows.getString(1), rows.getString(2)));
+                    found.get(rows.getString(1)).add(rows.getString(2));
                 }
             }
         }

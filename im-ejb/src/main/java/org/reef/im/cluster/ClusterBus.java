@@ -10,8 +10,10 @@ import jakarta.ejb.Singleton;
 import jakarta.ejb.Startup;
 import jakarta.ejb.TransactionAttribute;
 import jakarta.ejb.TransactionAttributeType;
+import jakarta.inject.Inject;
 import jakarta.enterprise.concurrent.ManagedThreadFactory;
 import jakarta.resource.ResourceException;
+import org.reef.im.cache.SendCheckCache;
 import org.reef.im.delivery.InboxPump;
 import org.reef.im.moderation.SendRateLimiter;
 import org.reef.mqtt.api.MqttConnection;
@@ -91,6 +93,9 @@ public class ClusterBus {
 
     @Resource(lookup = MqttConnectionFactory.JNDI_NAME)
     private MqttConnectionFactory mqtt;
+
+    @Inject
+    private SendCheckCache sendChecks;
 
     private CommandDispatcher<GroupMember, Receiver> dispatcher;
     private final BlockingQueue<ClusterEvent> outbox = new LinkedBlockingQueue<>(MAX_QUEUED);
@@ -387,6 +392,12 @@ public class ClusterBus {
                 }
             } else if (event instanceof ClusterEvent.TakenOver takenOver) {
                 connection.takenOverElsewhere(takenOver.clientId(), takenOver.connectedAtMillis());
+            } else if (event instanceof ClusterEvent.Invalidated invalidated) {
+                if (invalidated.kind() == ClusterEvent.Invalidated.ACCOUNT) {
+                    sendChecks.accountChanged(invalidated.name());
+                } else if (invalidated.kind() == ClusterEvent.Invalidated.BLOCKS) {
+                    sendChecks.blocksChanged(invalidated.name());
+                }
             }
         } catch (Exception e) {
             LOG.log(Level.FINE, "Cluster event {0} failed here: {1}", new Object[]{event, e.toString()});

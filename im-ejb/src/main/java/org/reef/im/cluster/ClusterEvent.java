@@ -90,4 +90,14 @@ public sealed interface ClusterEvent {
      */
     record TakenOver(String clientId, long connectedAtMillis) implements ClusterEvent {
     }
+
+    /**
+     * Something the {@link org.reef.im.cache.SendCheckCache} keeps changed (committed): each node drops it.
+     *
+     * @param kind {@link #ACCOUNT} (its disabled flag) or {@link #BLOCKS} (whom {@code name} blocks)
+     */
+    record Invalidated(int kind, String name) implements ClusterEvent {
+        public static final int ACCOUNT = 1;
+        public static final int BLOCKS = 2;
+    }
 }

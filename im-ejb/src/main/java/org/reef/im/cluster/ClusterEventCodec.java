@@ -29,6 +29,7 @@ final class ClusterEventCodec {
     private static final int SHARED_GROUPS = 7;
     private static final int RETAINED_WANTED = 8;
     private static final int RETAINED_COPY = 9;
+    private static final int INVALIDATED = 10;
     /** Bounds a decoder keeps to, whatever the bytes say. */
     private static final int MAX_EVENTS = 1_000_000;
     private static final int MAX_BYTES = 64 * 1024 * 1024;
@@ -75,6 +76,9 @@ final class ClusterEventCodec {
         }
         if (event instanceof ClusterEvent.SharedGroups groups) {
             return 8 + groups.node().length() + groups.filters().stream().mapToInt(f -> 2 + f.length()).sum();
+        }
+        if (event instanceof ClusterEvent.Invalidated invalidated) {
+            return 8 + invalidated.name().length();
         }
         return 16 + ((ClusterEvent.TakenOver) event).clientId().length();
     }
@@ -124,6 +128,10 @@ final class ClusterEventCodec {
             out.writeByte(DISCONNECT);
             out.writeUTF(disconnect.clientId());
             writeNullable(out, disconnect.username());
+        } else if (event instanceof ClusterEvent.Invalidated invalidated) {
+            out.writeByte(INVALIDATED);
+            out.writeByte(invalidated.kind());
+            out.writeUTF(invalidated.name());
         } else {
             ClusterEvent.TakenOver takenOver = (ClusterEvent.TakenOver) event;
             out.writeByte(TAKEN_OVER);
@@ -201,6 +209,10 @@ final class ClusterEventCodec {
             case TAKEN_OVER -> {
                 String clientId = in.readUTF();
                 return new ClusterEvent.TakenOver(clientId, in.readLong());
+            }
+            case INVALIDATED -> {
+                int what = in.readUnsignedByte();
+                return new ClusterEvent.Invalidated(what, in.readUTF());
             }
             default -> throw new IOException("unknown cluster event kind " + kind);
         }

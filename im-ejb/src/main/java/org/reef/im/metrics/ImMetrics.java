@@ -13,6 +13,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.context.Initialized;
 import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
+import org.reef.im.cache.SendCheckCache;
 import org.reef.im.cluster.ClusterBus;
 import org.reef.im.delivery.InboxPump;
 import org.reef.im.error.ImError;
@@ -74,6 +75,9 @@ public class ImMetrics {
     @Inject
     private ClusterBus cluster;
 
+    @Inject
+    private SendCheckCache sendChecks;
+
     private MqttStatistics broker;
     private Counter storedDirect;
     private Counter storedGroup;
@@ -119,6 +123,8 @@ public class ImMetrics {
         counter("reef.cluster.events", Tags.of("direction", "received"), m -> m.cluster.counters()[1]);
         counter("reef.cluster.events", Tags.of("direction", "dropped"), m -> m.cluster.counters()[2]);
         counter("reef.cluster.batches", Tags.empty(), m -> m.cluster.counters()[3]);
+        counter("reef.im.cache.lookups", Tags.of("result", "hit"), m -> m.sendChecks.counts()[0]);
+        counter("reef.im.cache.lookups", Tags.of("result", "miss"), m -> m.sendChecks.counts()[1]);
         storedDirect = registry.counter("reef.im.messages.stored", Tags.of("kind", "direct"));
         storedGroup = registry.counter("reef.im.messages.stored", Tags.of("kind", "group"));
         meters.add(storedDirect);

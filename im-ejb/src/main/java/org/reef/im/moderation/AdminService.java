@@ -2,9 +2,11 @@ package org.reef.im.moderation;
 
 import jakarta.ejb.EJB;
 import jakarta.ejb.Stateless;
+import jakarta.inject.Inject;
 import jakarta.persistence.EntityManager;
 import jakarta.persistence.LockModeType;
 import jakarta.persistence.PersistenceContext;
+import org.reef.im.cache.CacheInvalidation;
 import org.reef.im.account.AccountService;
 import org.reef.im.delivery.AfterCommitPublisher;
 import org.reef.im.delivery.Events;
@@ -45,6 +47,9 @@ public class AdminService {
     @EJB
     private AfterCommitPublisher mqtt;
 
+    @Inject
+    private CacheInvalidation invalidation;
+
     @EJB
     private InboxService inbox;
 
@@ -82,6 +87,7 @@ public class AdminService {
         }
         Account account = lockAccount(username);
         account.setDisabled(true);
+        invalidation.accountChangedAfterCommit(username);
         em.createQuery("update AccessToken t set t.revokedAt = :now where t.username = :username "
                 + "and t.revokedAt is null").setParameter("now", Instant.now()).setParameter("username", username)
                 .executeUpdate();
@@ -95,6 +101,7 @@ public class AdminService {
     public void enable(String actor, String username) {
         requireAdmin(actor);
         lockAccount(username).setDisabled(false);
+        invalidation.accountChangedAfterCommit(username);
         LOG.info("User " + username + " enabled by " + actor);
     }
 

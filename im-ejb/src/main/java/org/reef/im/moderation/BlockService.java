@@ -2,8 +2,10 @@ package org.reef.im.moderation;
 
 import jakarta.ejb.EJB;
 import jakarta.ejb.Stateless;
+import jakarta.inject.Inject;
 import jakarta.persistence.EntityManager;
 import jakarta.persistence.PersistenceContext;
+import org.reef.im.cache.CacheInvalidation;
 import org.reef.im.account.AccountService;
 import org.reef.im.domain.UserBlock;
 import org.reef.im.error.ImError;
@@ -22,6 +24,9 @@ public class BlockService {
     @EJB
     private AccountService accounts;
 
+    @Inject
+    private CacheInvalidation invalidation;
+
     /** {@code blocker} blocks {@code blocked}; blocking twice changes nothing. */
     public void block(String blocker, String blocked) {
         if (blocker.equals(blocked)) {
@@ -33,6 +38,7 @@ public class BlockService {
         em.createNativeQuery("insert into user_block (blocker, blocked, created_at) values (?1, ?2, ?3) "
                 + "on conflict do nothing").setParameter(1, blocker).setParameter(2, blocked)
                 .setParameter(3, Instant.now()).executeUpdate();
+        invalidation.blocksChangedAfterCommit(blocker);
     }
 
     /** Lifts a block; returns whether there was one. */
@@ -42,6 +48,7 @@ public class BlockService {
             return false;
         }
         em.remove(block);
+        invalidation.blocksChangedAfterCommit(blocker);
         return true;
     }
 

@@ -116,7 +116,7 @@ class DirectBatchStoreTest {
             DirectBatchStore store = new DirectBatchStore(connection);
             Map<String, Boolean> accounts = store.accounts(List.of(a, b, "nobody"));
             assertEquals(Map.of(a, false, b, true), accounts);
-            assertEquals(Set.of(DirectBatchStore.pair(b, a)), store.blocks(List.of(b, a), List.of(a, b)));
+            assertEquals(Map.of(b, Set.of(a), a, Set.of()), store.blocksOf(List.of(b, a)));
             Map<String, Message> earlier = store.earlier(List.of(a, a), List.of("x", "y"));
             assertEquals(Set.of(DirectBatchStore.pair(a, "x")), earlier.keySet());
             Message message = earlier.get(DirectBatchStore.pair(a, "x"));

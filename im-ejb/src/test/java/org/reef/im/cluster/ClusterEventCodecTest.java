@@ -35,7 +35,8 @@ class ClusterEventCodecTest {
                 new ClusterEvent.RateSpent("alice", 3),
                 new ClusterEvent.SharedGroups("reef-2", List.of("$share/g/a/#", "$share/h/b")),
                 new ClusterEvent.RetainedWanted("reef-3"),
-                new ClusterEvent.RetainedCopy("reef-3", List.of(new byte[]{1}, new byte[]{2, 3})));
+                new ClusterEvent.RetainedCopy("reef-3", List.of(new byte[]{1}, new byte[]{2, 3})),
+                new ClusterEvent.Invalidated(ClusterEvent.Invalidated.BLOCKS, "bøb"));
 
         List<ClusterEvent> received = ClusterEventCodec.decode(ClusterEventCodec.encode(sent));
 
@@ -62,6 +63,7 @@ class ClusterEventCodecTest {
         ClusterEvent.RetainedCopy copy = (ClusterEvent.RetainedCopy) received.get(11);
         assertEquals("reef-3", copy.node());
         assertArrayEquals(new byte[]{2, 3}, copy.messages().get(1));
+        assertEquals(new ClusterEvent.Invalidated(ClusterEvent.Invalidated.BLOCKS, "bøb"), received.get(12));
     }
 
     @Test

@@ -99,6 +99,7 @@ class ImMetricsTest {
         set(metrics, "refusals", refusals);
         set(metrics, "pump", new InboxPump());
         set(metrics, "cluster", new org.reef.im.cluster.ClusterBus());
+        set(metrics, "sendChecks", new org.reef.im.cache.SendCheckCache());
         metrics.register();
         assertTrue(registry.getMeters().size() > 40, "meters: " + registry.getMeters().size());
         return metrics;
