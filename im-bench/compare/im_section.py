@@ -10,6 +10,7 @@ KEYS = ("im-chat", "im-chat-fixed", "im-group")
 
 # Settings compare.sh passes for the IM runs, their descriptions and defaults (report.py's PARAMS adds them).
 IM_PARAMS = [
+    ("IM_WARMUP", "unmeasured im-chat flat-out run before the IM rounds (server JIT warm-up), s", "60"),
     ("IM_PAIRS", "im-chat pairs", "100"),
     ("IM_FIXED_RATE", "fixed total rate of the im-chat latency run, msg/s", "5000"),
     ("IM_MEMBERS", "im-group members", "500"),
@@ -23,7 +24,7 @@ TARGET_P99_MICROS = 50000  # im-chat at the fixed rate: p99 below 50 ms
 # What EmbeddedDatabase.start (wildfly-config) sets, for when the live values could not be read.
 PG_LAUNCHER = [("synchronous_commit", "on (set by the launcher; zonky's own default is off)"),
                ("max_connections", "200 (set by the launcher; zonky's own default is 300)"),
-               ("fsync", "on (PostgreSQL's default; neither zonky nor the launcher changes it)"),
+               ("fsync", "on (set by the launcher; zonky's own default is off)"),
                ("shared_buffers", "128MB (PostgreSQL's default, unless initdb chose less)")]
 
 
@@ -158,7 +159,9 @@ def section(res, run_dir, R, rows):
              "fresh for them (a new embedded database). Registering and logging in the accounts, and creating the "
              "group, come before the measurement and are timed apart (*setup*); so is the wait for what the server "
              "hands new devices on subscription (a new group's system messages, copies of an earlier round's own "
-             "messages), which ends before publishing starts." % (rounds, "" if rounds == 1 else "s"))
+             "messages), which ends before publishing starts. Before the first round, one unmeasured im-chat run "
+             "flat out for %s s warms the fresh server up (WildFly's JIT compilers are still busy for a minute or "
+             "more after a start, on these 2 cores)." % (rounds, "" if rounds == 1 else "s", R.param("IM_WARMUP")))
     L.append("")
     L.append("| Scenario | Figure | Reef | Target | Verdict |")
     L.append("|---|---|---:|---|---|")

@@ -174,6 +174,19 @@ class AcknowledgedMeansStoredIT {
         }
     }
 
+    @Test
+    void theEmbeddedDatabaseFlushesEveryCommitToDiskBeforeItIsAcknowledged() throws Exception {
+        // the same launcher (EmbeddedDatabase) as the README's run command; zonky's own defaults turn both off
+        try (java.sql.Connection db = database(); java.sql.Statement sql = db.createStatement()) {
+            for (String setting : List.of("fsync", "synchronous_commit", "full_page_writes")) {
+                try (java.sql.ResultSet row = sql.executeQuery("show " + setting)) {
+                    row.next();
+                    assertEquals("on", row.getString(1), setting);
+                }
+            }
+        }
+    }
+
     /** The test server's database, as its operator would reach it. */
     private static java.sql.Connection database() throws java.sql.SQLException {
         return java.sql.DriverManager.getConnection("jdbc:postgresql://127.0.0.1:"

@@ -107,7 +107,10 @@ public final class EmbeddedDatabase implements AutoCloseable {
                 .setErrorRedirector(log)
                 .setServerConfig("listen_addresses", "127.0.0.1")
                 .setServerConfig("max_connections", "200")
-                .setServerConfig("synchronous_commit", "on");
+                .setServerConfig("synchronous_commit", "on")
+                // zonky turns fsync off for its test databases: then a commit (and the PUBACK after it) would only
+                // be in the operating system's cache, lost with the machine; Reef acknowledges what is on disk
+                .setServerConfig("fsync", "on");
         if (port > 0) {
             builder.setPort(port);
         }
