@@ -68,6 +68,8 @@ Settings (environment variables, defaults in brackets):
   COMPARE_BROKERS          the anchors Reef is compared with, space separated, of: mosquitto hivemq
                            [mosquitto hivemq]
   COMPARE_HIVEMQ_JAVA_HOME the JDK (21 or newer) that builds and runs HiveMQ [the first one found]
+  COMPARE_IM_WARMUP        seconds of an unmeasured im-chat run flat out before the IM rounds, to warm
+                           the fresh server's JIT up (0: none) [60]
   COMPARE_IM_PAIRS         im-chat pairs (QoS 1, every message stored before PUBACK) [100]
   COMPARE_IM_FIXED_RATE    total msg/s of the fixed-rate im-chat latency run [5000]
   COMPARE_IM_MEMBERS       im-group members, one receiving device each [500]
@@ -106,6 +108,7 @@ CONN_CLIENTS=${COMPARE_CONN_CLIENTS:-15000}
 CONN_RATE=${COMPARE_CONN_RATE:-3000}
 CONN_HOLD=${COMPARE_CONN_HOLD:-10}
 MAX_QUEUED=${COMPARE_MAX_QUEUED:-20000}
+IM_WARMUP=${COMPARE_IM_WARMUP:-60}
 IM_PAIRS=${COMPARE_IM_PAIRS:-100}
 IM_FIXED_RATE=${COMPARE_IM_FIXED_RATE:-5000}
 IM_MEMBERS=${COMPARE_IM_MEMBERS:-500}
@@ -627,6 +630,15 @@ done
 if [[ -n "$IM_SCENARIOS" ]]; then
     start_reef im
     record_postgres_settings
+    if [[ "$IM_WARMUP" -gt 0 ]]; then
+        # not a round: nothing of it is recorded; it also registers im-chat's accounts
+        log "IM warm-up: im-chat flat out for $IM_WARMUP s (not measured)"
+        timeout --foreground -k 10 $((IM_SETUP_TIMEOUT + IM_WARMUP + 120)) "$JAVA_CMD" -jar "$JAR" im-chat \
+            --port "$REEF_MQTT_PORT" --http-port "$REEF_HTTP_PORT" --setup-timeout "$IM_SETUP_TIMEOUT" \
+            --user-prefix cmp-chat --pairs "$IM_PAIRS" --size "$SIZE" --rate 0 --warmup 2 --duration "$IM_WARMUP" \
+            --drain "$DRAIN" >"$OUT/runs/im-warmup.out" 2>"$OUT/runs/im-warmup.err" \
+            || log "IM warm-up ended with status $? (see $OUT/runs/im-warmup.err)"
+    fi
     sleep "$SETTLE"
     for s in $IM_SCENARIOS; do
         for ((r = 1; r <= ROUNDS; r++)); do
@@ -653,7 +665,7 @@ export COMPARE_ROUNDS_USED=$ROUNDS COMPARE_WARMUP_USED=$WARMUP COMPARE_DURATION_
     COMPARE_FIXED_RATE_USED=$FIXED_RATE COMPARE_FANOUT_SUBS_USED=$FANOUT_SUBS \
     COMPARE_OFFLINE_MSGS_USED=$OFFLINE_MSGS COMPARE_CONN_CLIENTS_USED=$CONN_CLIENTS \
     COMPARE_CONN_RATE_USED=$CONN_RATE COMPARE_CONN_HOLD_USED=$CONN_HOLD COMPARE_MAX_QUEUED_USED=$MAX_QUEUED \
-    COMPARE_IM_PAIRS_USED=$IM_PAIRS COMPARE_IM_FIXED_RATE_USED=$IM_FIXED_RATE COMPARE_IM_MEMBERS_USED=$IM_MEMBERS \
+    COMPARE_IM_WARMUP_USED=$IM_WARMUP COMPARE_IM_PAIRS_USED=$IM_PAIRS COMPARE_IM_FIXED_RATE_USED=$IM_FIXED_RATE COMPARE_IM_MEMBERS_USED=$IM_MEMBERS \
     COMPARE_IM_GROUP_RATE_USED=$IM_GROUP_RATE COMPARE_IM_SETUP_TIMEOUT_USED=$IM_SETUP_TIMEOUT \
     COMPARE_SCENARIOS_USED=$SCENARIOS COMPARE_START_EPOCH=$START_EPOCH COMPARE_END_EPOCH=$END_EPOCH \
     COMPARE_MOSQ_VERSION=$MOSQ_VERSION COMPARE_MOSQUITTO=$MOSQUITTO COMPARE_REEF_STARTS=$REEF_STARTS \
