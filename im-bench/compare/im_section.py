@@ -161,7 +161,9 @@ def section(res, run_dir, R, rows):
              "hands new devices on subscription (a new group's system messages, copies of an earlier round's own "
              "messages), which ends before publishing starts. Before the first round, one unmeasured im-chat run "
              "flat out for %s s warms the fresh server up (WildFly's JIT compilers are still busy for a minute or "
-             "more after a start, on these 2 cores)." % (rounds, "" if rounds == 1 else "s", R.param("IM_WARMUP")))
+             "more after a start, on these 2 cores). Where the send path's CPU goes, per message, before and after "
+             "the changes of issue 11, with longer runs: [send-path-profile.md](send-path-profile.md)."
+             % (rounds, "" if rounds == 1 else "s", R.param("IM_WARMUP")))
     L.append("")
     L.append("| Scenario | Figure | Reef | Target | Verdict |")
     L.append("|---|---|---:|---|---|")

@@ -1018,7 +1018,7 @@ def document(root, run_dir, res, rows, im_rows, others, curves, doc_path, svg_pa
     L.append("## How to reproduce")
     L.append("")
     L.append("```sh")
-    L.append("im-bench/compare.sh            # from any directory; about 25 minutes on 2 cores (10 of them the IM runs)")
+    L.append("im-bench/compare.sh            # from any directory; about 30 minutes on 2 cores (7 of them the IM runs)")
     L.append("im-bench/compare.sh --help     # the settings, e.g. COMPARE_ROUNDS=5, COMPARE_DURATION=20")
     L.append("im-bench/profile.sh 20         # where Reef's CPU goes in 20 s of im-chat flat out (async-profiler, by "
              "component)")
