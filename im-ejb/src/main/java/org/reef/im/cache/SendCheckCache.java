@@ -2,7 +2,11 @@ package org.reef.im.cache;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
+import java.sql.SQLException;
+import java.util.ArrayList;
 import java.util.Collection;
+import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -16,8 +20,8 @@ import java.util.concurrent.atomic.AtomicLong;
  *
  * <p>Invalidation: whoever changes an account's {@code disabled} flag or a user's blocks calls {@link #accountChanged}
  * or {@link #blocksChanged} after the change committed, on this node and (through the cluster bus) on every other
- * node. A value read from the database is kept only if no invalidation happened while it was being read (the
- * {@link #generation()} taken before the read is unchanged after the value is stored; otherwise it is removed again),
+ * node. A value read from the database is kept only if no invalidation happened while it was being read (a
+ * generation counter taken before the read is unchanged after the value is stored; otherwise it is removed again),
  * so a read that raced a change never outlives it. Entries also expire after {@link #TTL_SECONDS} seconds: an
  * invalidation lost between nodes (a node that did not answer in time) is corrected within that bound. Until a node
  * hears of a change, it may accept a send that the change refuses (a send racing the disable or the block), as a
@@ -42,29 +46,27 @@ public class SendCheckCache {
     private final AtomicLong hits = new AtomicLong();
     private final AtomicLong misses = new AtomicLong();
 
-    /** Take it before reading from the database what is then {@code put} here. */
-    public long generation() {
-        return generation.get();
+    /** Reads from the database what the cache lacks, for these keys (users); only keys found need be in the answer. */
+    @FunctionalInterface
+    public interface Reader<T> {
+        Map<String, T> read(List<String> missing) throws SQLException;
     }
 
-    /** Whether the account is disabled; null if not known here (read it). */
-    public Boolean disabled(String username) {
-        return fresh(disabled, username);
+    /**
+     * Whether each of these users is disabled, for those that exist (a name that is not an account is absent): from
+     * memory, and what is not there from {@code reader} (then kept).
+     */
+    public Map<String, Boolean> disabled(Collection<String> usernames, Reader<Boolean> reader) throws SQLException {
+        return lookUp(disabled, usernames, reader);
     }
 
-    /** Whom the user blocks; null if not known here (read it). */
-    public Set<String> blockedBy(String username) {
-        return fresh(blocks, username);
-    }
-
-    /** Keeps what was read (accounts that exist, with their flag), unless something changed since {@code readAt}. */
-    public void putAccounts(Map<String, Boolean> read, long readAt) {
-        put(disabled, read, readAt);
-    }
-
-    /** Keeps whom each of these users blocks (every one of them, also those who block nobody). */
-    public void putBlocks(Map<String, Set<String>> read, long readAt) {
-        put(blocks, read, readAt);
+    /**
+     * Whom each of these users blocks: from memory, and what is not there from {@code reader}, which must answer for
+     * every user it is asked about (an empty set for one who blocks nobody).
+     */
+    public Map<String, Set<String>> blockedBy(Collection<String> blockers, Reader<Set<String>> reader)
+            throws SQLException {
+        return lookUp(blocks, blockers, reader);
     }
 
     /** The account was disabled or enabled (committed). */
@@ -84,17 +86,32 @@ public class SendCheckCache {
         return new long[]{hits.get(), misses.get()};
     }
 
-    private <T> T fresh(ConcurrentMap<String, Entry<T>> map, String key) {
-        Entry<T> entry = map.get(key);
-        if (entry == null || System.nanoTime() - entry.loadedAt() > TTL_NANOS) {
-            misses.incrementAndGet();
-            return null;
+    private <T> Map<String, T> lookUp(ConcurrentMap<String, Entry<T>> map, Collection<String> keys, Reader<T> reader)
+            throws SQLException {
+        Map<String, T> found = new HashMap<>();
+        List<String> missing = new ArrayList<>();
+        long now = System.nanoTime();
+        for (String key : keys) {
+            Entry<T> entry = map.get(key);
+            if (entry == null || now - entry.loadedAt() > TTL_NANOS) {
+                missing.add(key);
+            } else {
+                found.put(key, entry.value());
+            }
         }
-        hits.incrementAndGet();
-        return entry.value();
+        hits.addAndGet(found.size());
+        if (!missing.isEmpty()) {
+            misses.addAndGet(missing.size());
+            long readAt = generation.get(); // before the read: a change committed meanwhile shows as a new generation
+            Map<String, T> read = reader.read(missing);
+            keep(map, read, readAt);
+            found.putAll(read);
+        }
+        return found;
     }
 
-    private <T> void put(ConcurrentMap<String, Entry<T>> map, Map<String, T> read, long readAt) {
+    /** Keeps what was read, unless a change was committed since {@code readAt} (then it may predate the change). */
+    private <T> void keep(ConcurrentMap<String, Entry<T>> map, Map<String, T> read, long readAt) {
         if (read.isEmpty() || generation.get() != readAt) {
             return;
         }

@@ -132,6 +132,7 @@ final class DirectBatchStore {
                 }
             }
         }
+        found.replaceAll((blocker, blocked) -> Set.copyOf(blocked)); // kept and shared by the cache: not to be changed
         return found;
     }
 

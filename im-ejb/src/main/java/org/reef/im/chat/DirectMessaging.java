@@ -108,7 +108,7 @@ public class DirectMessaging {
         em.flush(); // what earlier messages of the batch changed through JPA, before plain JDBC reads
         try (Connection connection = dataSource.getConnection()) {
             DirectBatchStore store = new DirectBatchStore(connection);
-            Map<String, Boolean> disabled = accounts(store, names);
+            Map<String, Boolean> disabled = cache.disabled(names, store::accounts);
             Set<String> blockers = new HashSet<>();
             for (int i = 0; i < size; i++) {
                 if (refusals[i] != null) {
@@ -126,7 +126,7 @@ public class DirectMessaging {
                     blockers.add(targets[i].name());
                 }
             }
-            Map<String, Set<String>> blocks = blocks(store, blockers);
+            Map<String, Set<String>> blocks = cache.blockedBy(blockers, store::blocksOf);
             String[] bodies = new String[size];
             List<String> retrySenders = new ArrayList<>();
             List<String> retryIds = new ArrayList<>();
@@ -155,48 +155,6 @@ public class DirectMessaging {
             throw new IllegalStateException("storing " + size + " direct messages failed: " + e.getMessage(), e);
         }
         return java.util.Arrays.asList(refusals);
-    }
-
-    /** Whether each of these users that exists is disabled: from the cache, and what it lacks from the database. */
-    private Map<String, Boolean> accounts(DirectBatchStore store, Set<String> names) throws SQLException {
-        Map<String, Boolean> disabled = new HashMap<>();
-        List<String> missing = new ArrayList<>();
-        for (String name : names) {
-            Boolean known = cache.disabled(name);
-            if (known == null) {
-                missing.add(name);
-            } else {
-                disabled.put(name, known);
-            }
-        }
-        if (!missing.isEmpty()) {
-            long readAt = cache.generation();
-            Map<String, Boolean> read = store.accounts(missing);
-            cache.putAccounts(read, readAt);
-            disabled.putAll(read);
-        }
-        return disabled;
-    }
-
-    /** Whom each of these users blocks: from the cache, and what it lacks from the database. */
-    private Map<String, Set<String>> blocks(DirectBatchStore store, Set<String> blockers) throws SQLException {
-        Map<String, Set<String>> blocks = new HashMap<>();
-        List<String> missing = new ArrayList<>();
-        for (String blocker : blockers) {
-            Set<String> known = cache.blockedBy(blocker);
-            if (known == null) {
-                missing.add(blocker);
-            } else {
-                blocks.put(blocker, known);
-            }
-        }
-        if (!missing.isEmpty()) {
-            long readAt = cache.generation();
-            Map<String, Set<String>> read = store.blocksOf(missing);
-            cache.putBlocks(read, readAt);
-            blocks.putAll(read);
-        }
-        return blocks;
     }
 
     private void store(DirectBatchStore store, List<Request> requests, ImException[] refusals,
